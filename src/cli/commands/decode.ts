@@ -1,0 +1,83 @@
+/**
+ * `buddyshark decode <file|->`: any capture to the record stream. A readable table on a TTY (or
+ * when piped: plain text), `--json` for NDJSON; a summary at the end; progress on stderr.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { directionArrow, laneOf, summary, TraceMetaIndex, type Lane } from '../../records/describe.ts';
+import { recordToJson } from '../../records/json.ts';
+import type { BuddyRecord } from '../../records/types.ts';
+import { inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { paint, useColour, writeJsonLine } from '../output.ts';
+import { Progress } from '../progress.ts';
+import { addToSummary, newSummary, summaryLines } from '../record-summary.ts';
+
+interface DecodeArgs extends InputArgs {
+  input: string;
+  json: boolean;
+  all: boolean;
+  anomalies: boolean;
+}
+
+const LANE_STYLE: Record<Lane, Parameters<typeof paint>[0]> = {
+  control: 'cyan', ethernet: 'green', trace: 'magenta', ble: 'blue', reserved: 'yellow', idle: 'gray', line: 'yellow', anomaly: 'red', txn: 'gray',
+};
+const LANE_LABEL: Record<Lane, string> = {
+  control: 'CTRL', ethernet: 'ETH', trace: 'TRACE', ble: 'BLE', reserved: 'RSVD', idle: 'IDLE', line: 'LINE', anomaly: 'ANOM', txn: 'SPI',
+};
+
+function visible(r: BuddyRecord, args: DecodeArgs): boolean {
+  if (args.anomalies) return r.kind === 'anomaly';
+  if (args.all) return true;
+  return !(r.kind === 'txn' || (r.kind === 'frame' && r.channel === 0 && r.payload.length === 0));
+}
+
+export const decodeCommand: CommandModule<object, DecodeArgs> = {
+  command: 'decode <input>',
+  describe: 'Decode a capture (logic-analyzer export, pcapng, NDJSON, or - for stdin) into link records',
+  builder: (y: Argv) =>
+    inputOptions(y)
+      .positional('input', { type: 'string', demandOption: true, describe: 'capture file, or - for standard input' })
+      .option('json', { type: 'boolean', default: false, describe: 'NDJSON: one record per line, then a summary line' })
+      .option('all', { type: 'boolean', default: false, describe: 'table: also show SPI transactions and idle frames' })
+      .option('anomalies', { type: 'boolean', default: false, describe: 'show only anomalies' })
+      .example('$0 decode capture.sr', 'decode a sigrok session')
+      .example('sigrok-cli -d fx2lafw -c samplerate=24m -O vcd | $0 decode -', 'decode live from a logic analyzer') as unknown as Argv<DecodeArgs>,
+  handler: async (args) => {
+    const colour = useColour();
+    const progress = new Progress(args.input);
+    const { opened, sum } = await openInput(args.input, args, progress);
+    const metas = new TraceMetaIndex();
+    let t0: number | null = null;
+    const flushEvery = 256;
+    let lines: string[] = [];
+    try {
+      for await (const batch of opened.records) {
+        addToSummary(sum, batch);
+        progress.update(sum.records, sum.lastNs ?? 0);
+        for (const r of batch) {
+          metas.observe(r);
+          if (args.json) {
+            if (!args.anomalies || r.kind === 'anomaly') writeJsonLine(recordToJson(r));
+            continue;
+          }
+          if (!visible(r, args)) continue;
+          t0 ??= r.startNs;
+          const lane = laneOf(r);
+          const time = ((r.startNs - t0) / 1000).toFixed(3).padStart(12);
+          const seq = r.kind === 'frame' ? String(r.seq).padStart(5) : '     ';
+          const text = `${time}  ${directionArrow(r)}  ${LANE_LABEL[lane].padEnd(5)} ${seq}  ${summary(r, metas)}`;
+          lines.push(paint(LANE_STYLE[lane], text, colour));
+          if (lines.length >= flushEvery) {
+            process.stdout.write(`${lines.join('\n')}\n`);
+            lines = [];
+          }
+        }
+      }
+    } finally {
+      if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+      progress.done();
+    }
+    if (args.json) writeJsonLine({ kind: 'summary', ...sum });
+    else process.stdout.write(`\n${summaryLines(sum).map((l, i) => (i === 0 ? paint('bold', l, colour) : l)).join('\n')}\n`);
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * The options every command that reads a capture shares (--format, --channels, --mode, ...), and
+ * the code that turns them into an opened record stream with a summary that knows the SPI mode.
+ */
+import type { Argv } from 'yargs';
+import { modeNumber, type SpiMode } from '../spi/types.ts';
+import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from './open-records.ts';
+import { printError, UserError } from './output.ts';
+import type { Progress } from './progress.ts';
+import { newSummary, type RecordSummary } from './record-summary.ts';
+
+export interface InputArgs {
+  format?: string;
+  channels?: string;
+  mode?: string;
+  'cs-active'?: string;
+  'bit-order'?: string;
+  glitch?: number;
+  analyzer?: string;
+}
+
+export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
+  return y
+    .option('format', { type: 'string', choices: INPUT_FORMATS as string[], describe: 'input format (default: detected from content)' })
+    .option('channels', { type: 'string', describe: 'channel mapping, e.g. sck=0,mosi=1,miso=2,cs=3,ready=4,irq=5 (default: by name)' })
+    .option('mode', { type: 'string', default: 'auto', describe: 'SPI mode 0-3, or auto (CPOL from the idle clock, CPHA and bit order from valid frames)' })
+    .option('cs-active', { type: 'string', choices: ['low', 'high'], default: 'low', describe: 'CS polarity (with --mode 0-3)' })
+    .option('bit-order', { type: 'string', choices: ['msb', 'lsb'], default: 'msb', describe: 'bit order (with --mode 0-3)' })
+    .option('glitch', { type: 'number', describe: 'CS glitch filter in ns (default: 3 samples, or 20 ns)' })
+    .option('analyzer', { type: 'string', describe: 'Saleae analyzer table: which analyzer to read' }) as Argv<T & InputArgs>;
+}
+
+function parseMode(args: InputArgs): SpiMode | 'auto' {
+  if (args.mode === undefined || args.mode === 'auto') return 'auto';
+  const n = Number(args.mode);
+  if (!Number.isInteger(n) || n < 0 || n > 3) throw new UserError(`--mode must be 0, 1, 2, 3 or auto (got "${args.mode}")`);
+  return {
+    cpol: (n >> 1) as 0 | 1, cpha: (n & 1) as 0 | 1, bitOrder: args['bit-order'] === 'lsb' ? 'lsb' : 'msb',
+    csActive: args['cs-active'] === 'high' ? 'high' : 'low', wordBits: 8,
+  };
+}
+
+export function modeText(m: SpiMode): string {
+  return `mode ${modeNumber(m)} (CPOL ${m.cpol}, CPHA ${m.cpha}), ${m.bitOrder.toUpperCase()} first, CS active ${m.csActive}`;
+}
+
+export async function openInput(path: string, args: InputArgs, _progress?: Progress): Promise<{ opened: OpenedRecords; sum: RecordSummary }> {
+  const mode = parseMode(args);
+  let spiMode: string | null = mode === 'auto' ? null : `${modeText(mode)} (given)`;
+  const opened = await openRecords(path, {
+    ...(args.format ? { inputFormat: args.format as InputFormat } : {}),
+    ...(args.channels ? { channels: args.channels } : {}),
+    ...(args.analyzer ? { analyzer: args.analyzer } : {}),
+    ...(args.glitch !== undefined ? { glitchNs: args.glitch } : {}),
+    mode,
+    onDetect: (d) => {
+      spiMode = `${modeText(d.mode)} (detected)`;
+    },
+    onNote: (text) => printError(text),
+  });
+  const sum = newSummary(path, opened.format);
+  // The mode is detected while the first batch is pulled; the summary reads it at the end.
+  Object.defineProperty(sum, 'spiMode', { get: () => spiMode, enumerable: true });
+  return { opened, sum };
+}

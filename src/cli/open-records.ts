@@ -1,0 +1,102 @@
+/**
+ * Opens anything buddyshark reads as one record stream: a pcapng written by buddyshark, an NDJSON
+ * record or transaction stream, or a logic-analyzer export (signals go through the SPI stage,
+ * transactions straight to the link stage). Commands (decode, capture, view, replay, info) share
+ * it, so every input works everywhere.
+ */
+import { open } from 'node:fs/promises';
+import { decodeLink } from '../link/stream.ts';
+import { LinkDecoder } from '../link/decoder.ts';
+import { linkFrameScore } from '../link/score.ts';
+import { readRecordsFromPcapng } from '../pcapng/source.ts';
+import { readNdjsonRecords } from '../records/ndjson.ts';
+import type { BuddyRecord, RecordStream, TxnRecord } from '../records/types.ts';
+import { resolveChannels } from '../sources/channel-map.ts';
+import { openSource } from '../sources/open.ts';
+import type { OpenSourceOptions, SourceFormat } from '../sources/types.ts';
+import { decodeSpi } from '../spi/decode.ts';
+import type { SpiDetection } from '../spi/detect.ts';
+import type { SpiMode, SpiTransaction } from '../spi/types.ts';
+
+export type InputFormat = SourceFormat | 'pcapng' | 'ndjson';
+export const INPUT_FORMATS: readonly InputFormat[] = ['pcapng', 'ndjson', 'vcd', 'saleae-csv', 'saleae-analyzer', 'sigrok-sr', 'saleae-bin'];
+
+export interface OpenRecordsOptions extends OpenSourceOptions {
+  readonly inputFormat?: InputFormat;
+  readonly channels?: string;
+  readonly mode?: SpiMode | 'auto';
+  readonly glitchNs?: number;
+  /** Called once the SPI mode is known (auto-detected or given). */
+  readonly onDetect?: (d: SpiDetection) => void;
+  readonly onNote?: (text: string) => void;
+}
+
+export interface OpenedRecords {
+  readonly records: RecordStream;
+  /** What was read, for the summary ("pcapng", "vcd", "logic-analyzer export", ...). */
+  readonly format: string;
+  /** The link decoder, for its statistics after the stream ends (null for pcapng input). */
+  readonly link: LinkDecoder | null;
+}
+
+async function sniff(path: string): Promise<InputFormat | null> {
+  if (path === '-') return null;
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return null; // openSource reports missing files with the right message
+  }
+  try {
+    const head = Buffer.alloc(64);
+    const { bytesRead } = await fh.read(head, 0, 64, 0);
+    const h = head.subarray(0, bytesRead);
+    if (h.length >= 4 && h.readUInt32LE(0) === 0x0a0d0d0a) return 'pcapng';
+    const text = h.toString('utf8').trimStart();
+    if (text.startsWith('{') && /"kind"\s*:/.test(text)) return 'ndjson';
+    return null;
+  } catch {
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function* txnRecords(batches: AsyncIterable<readonly SpiTransaction[]>): AsyncGenerator<BuddyRecord[]> {
+  for await (const batch of batches) {
+    const out: TxnRecord[] = batch.map((t) => ({
+      kind: 'txn', startNs: t.startNs, endNs: t.endNs, txn: t.index, mosi: t.mosi, miso: t.miso,
+      ...(t.partialBits ? { partialBits: t.partialBits } : {}),
+    }));
+    yield out;
+  }
+}
+
+/** NDJSON may hold decoded records already (decode --json) or only the transaction stream. */
+async function* relink(records: RecordStream, link: LinkDecoder): AsyncGenerator<BuddyRecord[]> {
+  // Frames and link anomalies in the file are dropped and recomputed from the transactions, so a
+  // stream decoded by an older buddyshark is decoded afresh by this one.
+  async function* lower(): AsyncGenerator<BuddyRecord[]> {
+    for await (const b of records) yield b.filter((r) => r.kind === 'txn' || r.kind === 'line' || (r.kind === 'anomaly' && r.txn === undefined));
+  }
+  yield* decodeLink(lower(), link);
+}
+
+export async function openRecords(path: string, opts: OpenRecordsOptions = {}): Promise<OpenedRecords> {
+  const format = opts.inputFormat ?? (await sniff(path));
+  if (format === 'pcapng') return { records: readRecordsFromPcapng(path), format, link: null };
+  const link = new LinkDecoder();
+  if (format === 'ndjson') return { records: relink(readNdjsonRecords(path), link), format, link };
+  const src = await openSource(path, { ...opts, ...(format ? { format } : {}) });
+  if (src.kind === 'transactions') {
+    return { records: decodeLink(txnRecords(src.batches), link), format: format ?? 'SPI analyzer table', link };
+  }
+  const map = resolveChannels(src.info.channels, opts.channels);
+  const spi = decodeSpi(src.info, src.batches, map, {
+    mode: opts.mode ?? 'auto', scorer: linkFrameScore,
+    ...(opts.glitchNs !== undefined ? { glitchNs: opts.glitchNs } : {}),
+    ...(opts.onDetect ? { onDetect: opts.onDetect } : {}),
+    ...(opts.onNote ? { onNote: opts.onNote } : {}),
+  });
+  return { records: decodeLink(spi, link), format: format ?? 'logic-analyzer export', link };
+}

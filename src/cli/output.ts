@@ -1,0 +1,39 @@
+/**
+ * Output for people and scripts: colour only on a TTY (and never with NO_COLOR), plain text when
+ * piped, and one-line errors. Every command that prints data also has --json.
+ */
+import { styleText } from 'node:util';
+
+type Style = Parameters<typeof styleText>[0];
+
+export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+export function paint(style: Style, text: string, on = useColour()): string {
+  return on ? styleText(style, text) : text;
+}
+
+/** Pads a row of cells to the given widths (the last cell is free). */
+export function row(cells: readonly string[], widths: readonly number[]): string {
+  return cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i]) : c)).join(' ').trimEnd();
+}
+
+/** An error a user caused (bad option, bad file): printed as one line, exit code 2. */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export function printError(message: string): void {
+  process.stderr.write(`${paint('red', 'buddyshark:', useColour(process.stderr))} ${message}\n`);
+}
+
+/** Writes one NDJSON line; returns false when the consumer went away (EPIPE) so callers stop. */
+export function writeJsonLine(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}

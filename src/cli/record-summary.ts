@@ -1,0 +1,57 @@
+/**
+ * Accumulates what `decode`, `capture` and `view` report at the end: records per kind and channel,
+ * anomalies per code, the capture's time span, and the SPI mode used.
+ */
+import { channelName } from '../protocol/constants.ts';
+import type { BuddyRecord } from '../records/types.ts';
+
+export interface RecordSummary {
+  input: string;
+  format: string;
+  records: number;
+  kinds: Record<string, number>;
+  channels: Record<string, number>;
+  anomalies: Record<string, number>;
+  firstNs: number | null;
+  lastNs: number | null;
+  durationNs: number;
+  spiMode: string | null;
+  messages: number;
+}
+
+export function newSummary(input: string, format: string): RecordSummary {
+  return { input, format, records: 0, kinds: {}, channels: {}, anomalies: {}, firstNs: null, lastNs: null, durationNs: 0, spiMode: null, messages: 0 };
+}
+
+export function addToSummary(s: RecordSummary, batch: readonly BuddyRecord[]): void {
+  for (const r of batch) {
+    s.records++;
+    s.kinds[r.kind] = (s.kinds[r.kind] ?? 0) + 1;
+    if (s.firstNs === null || r.startNs < s.firstNs) s.firstNs = r.startNs;
+    if (s.lastNs === null || r.endNs > s.lastNs) s.lastNs = r.endNs;
+    if (r.kind === 'frame') {
+      const c = r.channel === 0 && r.payload.length === 0 ? 'idle' : channelName(r.channel);
+      s.channels[c] = (s.channels[c] ?? 0) + 1;
+      if (r.message) s.messages++;
+    } else if (r.kind === 'anomaly') s.anomalies[r.code] = (s.anomalies[r.code] ?? 0) + 1;
+  }
+  s.durationNs = s.firstNs === null || s.lastNs === null ? 0 : s.lastNs - s.firstNs;
+}
+
+export function formatDuration(ns: number): string {
+  if (ns < 1e3) return `${ns.toFixed(0)} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(1)} µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toFixed(3)} ms`;
+  return `${(ns / 1e9).toFixed(3)} s`;
+}
+
+export function summaryLines(s: RecordSummary): string[] {
+  const list = (o: Record<string, number>): string => Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const anomalies = Object.values(s.anomalies).reduce((a, b) => a + b, 0);
+  return [
+    `${s.input} (${s.format}): ${s.records} records over ${formatDuration(s.durationNs)}`,
+    `  transactions ${s.kinds.txn ?? 0}, frames ${s.kinds.frame ?? 0} (${list(s.channels)}), messages ${s.messages}, line events ${s.kinds.line ?? 0}`,
+    `  anomalies ${anomalies}${anomalies ? `: ${list(s.anomalies)}` : ''}`,
+    ...(s.spiMode ? [`  SPI ${s.spiMode}`] : []),
+  ];
+}

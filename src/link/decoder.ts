@@ -1,0 +1,183 @@
+/**
+ * Link stage: SPI transactions -> link frames -> records.
+ *
+ * Consumes TxnRecords (and passes through LineRecords and AnomalyRecords from the stage below);
+ * emits, per transaction: the TxnRecord itself, then for MOSI (cpu-to-buddy) and MISO
+ * (buddy-to-cpu) either a FrameRecord or an AnomalyRecord saying why there is none, plus stream
+ * anomalies (lost frames, buddy reset, stale epoch, credit overrun, fragment abandoned, bad CBOR).
+ * Every anomaly is a record; nothing is dropped. Frame assembly never spans transactions: a
+ * transaction carries exactly one frame each way, so a broken frame cannot desynchronise the next.
+ *
+ * Example: a transaction whose MISO header CRC fails yields
+ *   {kind:'anomaly', code:'header-crc', dir:'buddy-to-cpu', txn:7, offset:12, detail:'header CRC ...'}
+ */
+import { Flag, channelName, isCreditedChannel } from '../protocol/constants.ts';
+import type { ProtocolError } from '../protocol/errors.ts';
+import { decodeFrame, isIdle, type Frame } from '../protocol/frame.ts';
+import { decodeMessage } from '../protocol/message.ts';
+import { CHANNEL_NAMES } from '../protocol/constants.ts';
+import type { AnomalyCode, AnomalyRecord, BuddyRecord, Direction, FrameRecord, TxnRecord } from '../records/types.ts';
+import { DirectionState } from './direction.ts';
+
+export interface LinkStats {
+  transactions: number;
+  frames: number;
+  idleFrames: number;
+  anomalies: number;
+  framesPerChannel: Record<string, number>;
+  anomaliesPerCode: Partial<Record<AnomalyCode, number>>;
+  buddyResets: number;
+}
+
+export class LinkDecoder {
+  private readonly cpu = new DirectionState('cpu-to-buddy');
+  private readonly buddy = new DirectionState('buddy-to-cpu');
+  private buddyEpoch: number | null = null;
+  private lastEnd = 0;
+  readonly stats: LinkStats = {
+    transactions: 0, frames: 0, idleFrames: 0, anomalies: 0, framesPerChannel: {}, anomaliesPerCode: {}, buddyResets: 0,
+  };
+
+  /** Decodes one batch from the stage below; returns the records to emit, in time order. */
+  push(batch: readonly BuddyRecord[]): BuddyRecord[] {
+    const out: BuddyRecord[] = [];
+    for (const rec of batch) {
+      if (rec.kind === 'txn') this.transaction(rec, out);
+      else {
+        if (rec.kind === 'anomaly') this.count(rec.code);
+        out.push(rec);
+      }
+      this.lastEnd = Math.max(this.lastEnd, rec.endNs);
+    }
+    return out;
+  }
+
+  /** End of capture: a message still being reassembled is reported, not forgotten. */
+  finish(): BuddyRecord[] {
+    const out: BuddyRecord[] = [];
+    for (const side of [this.cpu, this.buddy]) {
+      const ev = side.reassembly.abandon('capture ended mid-message');
+      if (ev.kind === 'abandoned') {
+        out.push(this.anomaly('fragment-abandoned', this.lastEnd, this.lastEnd, `${ev.fragments} fragment(s), ${ev.bytes} bytes on ${channelName(ev.channel)}: ${ev.reason}`, { dir: side.dir }));
+      }
+    }
+    return out;
+  }
+
+  private transaction(t: TxnRecord, out: BuddyRecord[]): void {
+    this.stats.transactions++;
+    out.push(t);
+    const mosi = this.frameOf(t, 'cpu-to-buddy', t.mosi, out);
+    const miso = this.frameOf(t, 'buddy-to-cpu', t.miso, out);
+    // The buddy's epoch decides how the CPU's frame is judged, so a reset is noted first. Flow
+    // control is judged the other way round: both headers cross at once, so the CPU's frame can
+    // only have obeyed the window of an earlier MISO header.
+    if (miso) this.noteBuddyEpoch(t, miso.header.epoch, out);
+    if (mosi) this.accept(t, 'cpu-to-buddy', mosi, out);
+    if (miso) this.accept(t, 'buddy-to-cpu', miso, out);
+  }
+
+  private noteBuddyEpoch(t: TxnRecord, epoch: number, out: BuddyRecord[]): void {
+    if (this.buddyEpoch !== null && epoch !== this.buddyEpoch) {
+      out.push(this.anomaly('buddy-reset', t.startNs, t.endNs, `buddy epoch ${this.buddyEpoch} -> ${epoch}: the buddy rebooted; link state reset`, { txn: t.txn, dir: 'buddy-to-cpu' }));
+      this.stats.buddyResets++;
+      this.cpu.reset();
+      this.buddy.reset();
+    }
+    this.buddyEpoch = epoch;
+  }
+
+  private frameOf(t: TxnRecord, dir: Direction, bytes: Uint8Array, out: BuddyRecord[]): Frame | null {
+    const r = decodeFrame(bytes);
+    if (r.ok) return r.value;
+    out.push(this.frameError(t, dir, bytes, r.error));
+    return null;
+  }
+
+  private frameError(t: TxnRecord, dir: Direction, bytes: Uint8Array, e: ProtocolError): AnomalyRecord {
+    let detail = e.detail;
+    if (e.code === 'bad-sync' && bytes.length > 0 && bytes.every((b) => b === bytes[0]) && (bytes[0] === 0xff || bytes[0] === 0x00)) {
+      detail = `${dir === 'buddy-to-cpu' ? 'MISO' : 'MOSI'} is all 0x${bytes[0].toString(16).padStart(2, '0')} (${bytes.length} bytes): nothing driving the line, or the buddy was not armed`;
+    }
+    const code: AnomalyCode = e.code === 'fragment' || e.code === 'bad-cbor' || e.code === 'schema' ? 'bad-sync' : e.code;
+    return this.anomaly(code, t.startNs, t.endNs, detail, { txn: t.txn, dir, offset: e.offset });
+  }
+
+  private accept(t: TxnRecord, dir: Direction, frame: Frame, out: BuddyRecord[]): void {
+    const h = frame.header;
+    const side = dir === 'cpu-to-buddy' ? this.cpu : this.buddy;
+    const peer = dir === 'cpu-to-buddy' ? this.buddy : this.cpu;
+    const at = { txn: t.txn, dir };
+
+    if (dir === 'cpu-to-buddy' && h.epoch !== 0 && this.buddyEpoch !== null && h.epoch !== this.buddyEpoch) {
+      out.push(this.anomaly('stale-epoch', t.startNs, t.endNs, `CPU frame carries epoch ${h.epoch}, buddy is at ${this.buddyEpoch}: the buddy drops it`, at));
+    }
+
+    const idle = isIdle(h);
+    const v = side.seq.observe(h.seq, !idle);
+    if (v.kind === 'gap') {
+      out.push(this.anomaly('lost-frames', t.startNs, t.endNs, `${v.lost} frame(s) lost: expected seq ${v.expected}, got ${h.seq}`, { ...at, count: v.lost }));
+    } else if (v.kind === 'repeat') {
+      out.push(this.anomaly('repeat-frame', t.startNs, t.endNs, `seq ${h.seq} repeats or steps back (expected ${v.expected})`, at));
+    }
+
+    // This side's header advertises its window to the peer.
+    peer.peerWindow(h.flags & Flag.ackValid ? h.ack : null, h.credit);
+    if (!idle && isCreditedChannel(h.channel)) {
+      const over = side.sentCredited(h.seq);
+      if (over) out.push(this.anomaly('credit-overrun', t.startNs, t.endNs, `credited frame sent with ${over.outstanding} outstanding against a credit of ${over.credit}`, at));
+    }
+    if (!(h.channel in CHANNEL_NAMES)) {
+      out.push(this.anomaly('unknown-channel', t.startNs, t.endNs, `reserved channel ${h.channel}: ${h.length} payload bytes kept raw`, at));
+    }
+
+    const base = {
+      kind: 'frame' as const, startNs: t.startNs, endNs: t.endNs, txn: t.txn, dir, channel: h.channel, flags: h.flags,
+      seq: h.seq, ack: h.ack, credit: h.credit, epoch: h.epoch, payload: frame.payload,
+    };
+    this.stats.frames++;
+    if (idle) this.stats.idleFrames++;
+    const chan = channelName(h.channel);
+    this.stats.framesPerChannel[chan] = (this.stats.framesPerChannel[chan] ?? 0) + 1;
+    if (idle) {
+      out.push(base);
+      return;
+    }
+    let record: FrameRecord = base;
+    const trailing: AnomalyRecord[] = [];
+    for (const ev of side.reassembly.push(frame)) {
+      if (ev.kind === 'abandoned') {
+        trailing.push(this.anomaly('fragment-abandoned', t.startNs, t.endNs, `${ev.fragments} fragment(s), ${ev.bytes} bytes on ${channelName(ev.channel)}: ${ev.reason}`, at));
+      } else if (ev.kind === 'complete') {
+        const decoded = decodeMessage(ev.channel, ev.message);
+        record = { ...base, fragments: ev.fragments, message: ev.message };
+        if (decoded?.ok) {
+          record = { ...record, decoded: decoded.value };
+          const d = decoded.value;
+          if (d.kind === 'control' && d.msg.type === 'unknown') {
+            trailing.push(this.anomaly('unknown-message', t.startNs, t.endNs, `control type code 0x${d.msg.code.toString(16).padStart(2, '0')} is not in the catalogue`, at));
+          } else if (d.kind === 'trace' && d.event.type === 'unknown') {
+            trailing.push(this.anomaly('unknown-message', t.startNs, t.endNs, `trace variant ${d.event.variant} is not known`, at));
+          }
+        } else if (decoded && !decoded.ok) {
+          const code: AnomalyCode = decoded.error.code === 'schema' ? 'schema' : 'bad-cbor';
+          trailing.push(this.anomaly(code, t.startNs, t.endNs, `${chan} message: ${decoded.error.detail}`, at));
+        }
+      }
+    }
+    // Abandonment refers to frames before this one, so it is reported first.
+    for (const a of trailing.filter((x) => x.code === 'fragment-abandoned')) out.push(a);
+    out.push(record);
+    for (const a of trailing.filter((x) => x.code !== 'fragment-abandoned')) out.push(a);
+  }
+
+  private anomaly(code: AnomalyCode, startNs: number, endNs: number, detail: string, extra: Partial<Pick<AnomalyRecord, 'txn' | 'dir' | 'offset' | 'count'>> = {}): AnomalyRecord {
+    this.count(code);
+    return { kind: 'anomaly', code, startNs, endNs, detail, ...extra };
+  }
+
+  private count(code: AnomalyCode): void {
+    this.stats.anomalies++;
+    this.stats.anomaliesPerCode[code] = (this.stats.anomaliesPerCode[code] ?? 0) + 1;
+  }
+}

@@ -1,0 +1,31 @@
+/** Little-endian helpers over a Uint8Array. No bounds checks: callers check lengths first. */
+
+export function readU16(b: Uint8Array, at: number): number {
+  return b[at] | (b[at + 1] << 8);
+}
+export function readU32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+export function writeU16(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+}
+export function writeU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = (v >>> 24) & 0xff;
+}
+export function toHex(b: Uint8Array, sep = ''): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += (i && sep ? sep : '') + b[i].toString(16).padStart(2, '0');
+  return s;
+}
+/** Parses hex with optional whitespace, colons or 0x prefixes; returns null for anything else. */
+export function fromHex(text: string): Uint8Array | null {
+  const clean = text.replace(/0x/gi, '').replace(/[\s:,_-]/g, '');
+  if (clean.length % 2 !== 0 || /[^0-9a-f]/i.test(clean)) return null;
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}

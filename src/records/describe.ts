@@ -1,0 +1,177 @@
+/**
+ * Human descriptions of records: a one-line summary (tables, the TUI list) and a detail tree
+ * (the TUI detail pane, `protocol decode`). Pure functions of the record; trace events name their
+ * callsite through a TraceMetaIndex fed with the register_meta events seen so far.
+ */
+import { channelName, Flag } from '../protocol/constants.ts';
+import { toHex } from '../protocol/bytes.ts';
+import type { DecodedTrace } from '../protocol/trace.ts';
+import { TRACE_LEVEL_NAMES } from '../protocol/trace.ts';
+import { ethernetSummary, macText } from './ethernet-summary.ts';
+import { toJsonValue } from './json.ts';
+import type { BuddyRecord, FrameRecord } from './types.ts';
+
+export interface TraceMeta {
+  readonly name: string;
+  readonly target: string;
+  readonly level: number;
+}
+
+/** Remembers trace callsites by id; reset when the buddy reboots (ids are per boot). */
+export class TraceMetaIndex {
+  private readonly metas = new Map<string, TraceMeta>();
+  observe(r: BuddyRecord): void {
+    if (r.kind === 'anomaly' && r.code === 'buddy-reset') this.metas.clear();
+    if (r.kind !== 'frame' || r.decoded?.kind !== 'trace') return;
+    const e = r.decoded.event;
+    if (e.type === 'register_meta') this.metas.set(String(e.body.id), { name: e.body.name, target: e.body.target, level: e.body.level });
+  }
+  get(id: number | bigint): TraceMeta | undefined {
+    return this.metas.get(String(id));
+  }
+}
+
+export function flagText(flags: number): string {
+  const names: string[] = [];
+  if (flags & Flag.more) names.push('more');
+  if (flags & Flag.pending) names.push('pending');
+  if (flags & Flag.ackValid) names.push('ack');
+  if (flags & Flag.cont) names.push('cont');
+  return names.join(',') || '-';
+}
+
+function shortValue(v: unknown): string {
+  if (v instanceof Uint8Array) return v.length === 6 ? macText(v) : toHex(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  return JSON.stringify(toJsonValue(v));
+}
+
+function bodyText(body: unknown, keys?: readonly string[]): string {
+  if (body === null || typeof body !== 'object') return '';
+  const entries = Object.entries(body).filter(([k]) => !keys || keys.includes(k));
+  return entries.map(([k, v]) => `${k}=${shortValue(v)}`).join(' ');
+}
+
+export function traceSummary(e: DecodedTrace, metas?: TraceMetaIndex): string {
+  switch (e.type) {
+    case 'event': {
+      const meta = metas?.get(e.body.meta);
+      const level = meta ? TRACE_LEVEL_NAMES[meta.level] : 'EVENT';
+      const msg = e.body.fields.message;
+      const rest = bodyText(Object.fromEntries(Object.entries(e.body.fields).filter(([k]) => k !== 'message')));
+      return `TRACE ${level} ${meta?.target ?? `meta#${String(e.body.meta)}`}: ${typeof msg === 'string' ? msg : ''}${rest ? ` ${rest}` : ''}`.trimEnd();
+    }
+    case 'register_meta':
+      return `TRACE register ${e.body.kind} #${String(e.body.id)} ${e.body.target}::${e.body.name}`;
+    case 'new_span': {
+      const meta = metas?.get(e.body.meta);
+      return `TRACE span #${String(e.body.id)} ${meta?.name ?? `meta#${String(e.body.meta)}`} ${bodyText(e.body.fields)}`.trimEnd();
+    }
+    case 'discarded':
+      return `TRACE discarded ${bodyText(e.body)}`;
+    case 'heartbeat':
+      return `TRACE heartbeat max_level=${e.body.max_level === undefined || e.body.max_level === null ? 'off' : TRACE_LEVEL_NAMES[e.body.max_level]}`;
+    case 'unknown':
+      return `TRACE unknown variant ${e.variant}`;
+    default:
+      return `TRACE ${e.type} #${String(e.body.id)}`;
+  }
+}
+
+export function frameSummary(r: FrameRecord, metas?: TraceMetaIndex): string {
+  if (r.channel === 0 && r.payload.length === 0) return `idle credit=${r.credit}${r.flags & Flag.ackValid ? ` ack=${r.ack}` : ''}`;
+  const frag = r.flags & (Flag.more | Flag.cont) ? ' (fragment)' : '';
+  if (!r.message) return `${channelName(r.channel)} fragment ${r.payload.length} bytes${frag}`;
+  const d = r.decoded;
+  if (d?.kind === 'control') {
+    const m = d.msg;
+    if (m.type === 'unknown') return `CTRL unknown type 0x${m.code.toString(16)} id=${m.id}`;
+    const id = m.id ? ` #${m.id}` : '';
+    const body = m.type === 'scan_result' ? `${m.body.aps.length} APs: ${m.body.aps.map((a) => `${a.ssid}(${a.rssi})`).join(' ')}` : bodyText(m.body);
+    return `${m.type}${id}${body ? ` ${body}` : ''}`;
+  }
+  if (d?.kind === 'trace') return traceSummary(d.event, metas);
+  if (r.channel === 2) return ethernetSummary(r.message);
+  if (r.channel === 4) return `BLE HCI ${toHex(r.message.subarray(0, 8), ' ')}${r.message.length > 8 ? ' ...' : ''}`;
+  return `${channelName(r.channel)} ${r.message.length} bytes`;
+}
+
+export function summary(r: BuddyRecord, metas?: TraceMetaIndex): string {
+  switch (r.kind) {
+    case 'frame':
+      return frameSummary(r, metas);
+    case 'anomaly':
+      return `${r.code}: ${r.detail}`;
+    case 'line':
+      return `${r.line.toUpperCase()} ${r.level ? 'high' : 'low'}`;
+    case 'txn':
+      return `SPI txn #${r.txn} ${r.mosi.length} bytes${r.partialBits ? ` +${r.partialBits} bits` : ''}`;
+  }
+}
+
+export interface TreeNode {
+  readonly label: string;
+  readonly children?: readonly TreeNode[];
+}
+
+function valueTree(name: string, v: unknown): TreeNode {
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+    return { label: name, children: entries.map(([k, x]) => valueTree(k, x)) };
+  }
+  return { label: `${name}: ${shortValue(v)}` };
+}
+
+/** The decoded tree of a record, as the TUI detail pane and `protocol decode` show it. */
+export function detailTree(r: BuddyRecord): TreeNode[] {
+  if (r.kind !== 'frame') return [valueTree(r.kind, toJsonValue(r))];
+  const header: TreeNode = {
+    label: 'Frame header',
+    children: [
+      { label: `channel: ${r.channel} (${channelName(r.channel)})` },
+      { label: `flags: 0x${r.flags.toString(16).padStart(2, '0')} (${flagText(r.flags)})` },
+      { label: `seq: ${r.seq}` },
+      { label: `ack: ${r.ack}${r.flags & Flag.ackValid ? '' : ' (not valid)'}` },
+      { label: `length: ${r.payload.length}` },
+      { label: `credit: ${r.credit}` },
+      { label: `epoch: ${r.epoch}` },
+    ],
+  };
+  const nodes: TreeNode[] = [header];
+  if (r.fragments && r.fragments > 1) nodes.push({ label: `Reassembled from ${r.fragments} fragments (${r.message?.length ?? 0} bytes)` });
+  if (r.decoded?.kind === 'control') {
+    const m = r.decoded.msg;
+    nodes.push(valueTree(m.type === 'unknown' ? `Control: unknown 0x${m.code.toString(16)} id ${m.id}` : `Control: ${m.type} id ${m.id}`, m.body));
+  } else if (r.decoded?.kind === 'trace') {
+    nodes.push(valueTree(`Trace: ${r.decoded.event.type}`, r.decoded.event.body));
+  } else if (r.channel === 2 && r.message) {
+    nodes.push({ label: ethernetSummary(r.message) });
+  }
+  return nodes;
+}
+
+/** The lane a record belongs to: its colour in tables and its row in the TUI's timeline strip. */
+export type Lane = 'control' | 'ethernet' | 'trace' | 'ble' | 'reserved' | 'idle' | 'line' | 'anomaly' | 'txn';
+
+export function laneOf(r: BuddyRecord): Lane {
+  switch (r.kind) {
+    case 'anomaly':
+      return 'anomaly';
+    case 'line':
+      return 'line';
+    case 'txn':
+      return 'txn';
+    case 'frame':
+      if (r.channel === 0) return 'idle';
+      if (r.channel === 1) return 'control';
+      if (r.channel === 2) return 'ethernet';
+      if (r.channel === 3) return 'trace';
+      if (r.channel === 4) return 'ble';
+      return 'reserved';
+  }
+}
+
+export function directionArrow(r: BuddyRecord): string {
+  if (r.kind === 'frame' || (r.kind === 'anomaly' && r.dir)) return r.dir === 'cpu-to-buddy' ? 'C→B' : 'B→C';
+  return '   ';
+}

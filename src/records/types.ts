@@ -1,0 +1,87 @@
+/**
+ * The record model: what the link stage emits and every sink (pcapng, TUI, JSON, replay) consumes.
+ * One file, so a new record kind is added in one place. Every record has a span in ns from capture
+ * start; records tied to an SPI transaction carry its index.
+ *
+ * Example (JSON form, see json.ts):
+ *   {"kind":"frame","startNs":1200,"endNs":9800,"txn":3,"dir":"buddy-to-cpu","channel":1,"seq":2,
+ *    "ack":1,"flags":4,"credit":8,"epoch":77,"payload":"83...","decoded":{"kind":"control","msg":{...}}}
+ */
+import type { DecodedMessage } from '../protocol/message.ts';
+
+export type Direction = 'cpu-to-buddy' | 'buddy-to-cpu';
+export type LineName = 'ready' | 'irq' | 'reset' | 'cs';
+
+export interface Span {
+  readonly startNs: number;
+  readonly endNs: number;
+}
+
+/** A raw SPI transaction: the layer replay needs to reproduce a capture bit for bit. */
+export interface TxnRecord extends Span {
+  readonly kind: 'txn';
+  readonly txn: number;
+  readonly mosi: Uint8Array;
+  readonly miso: Uint8Array;
+  readonly partialBits?: number;
+}
+
+/** A level change on a side-band line. */
+export interface LineRecord extends Span {
+  readonly kind: 'line';
+  readonly line: LineName;
+  readonly level: 0 | 1;
+}
+
+export type DecodedPayload = DecodedMessage;
+
+/** One link frame that passed its CRCs (idle frames included: they carry seq, ack, credit, epoch). */
+export interface FrameRecord extends Span {
+  readonly kind: 'frame';
+  readonly txn: number;
+  readonly dir: Direction;
+  readonly channel: number;
+  readonly flags: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly credit: number;
+  readonly epoch: number;
+  readonly payload: Uint8Array;
+  /** On the frame that completes a message: how many frames it took (1 when not fragmented). */
+  readonly fragments?: number;
+  /** The complete message (reassembled when fragmented), on the frame that completes it. */
+  readonly message?: Uint8Array;
+  /** Control or trace message decoded from `message`. */
+  readonly decoded?: DecodedPayload;
+}
+
+export const ANOMALY_CODES = [
+  // SPI stage
+  'cs-glitch', 'mid-transaction-start', 'partial-word', 'clock-outside-cs', 'truncated-capture',
+  // link stage: frame checks
+  'bad-sync', 'bad-version', 'header-crc', 'payload-crc', 'oversized', 'truncated', 'reserved-flags',
+  // link stage: stream checks
+  'lost-frames', 'repeat-frame', 'buddy-reset', 'stale-epoch', 'fragment-abandoned', 'unknown-channel',
+  'bad-cbor', 'schema', 'unknown-message', 'credit-overrun',
+  // sources and live capture
+  'capture-gap', 'source-error',
+] as const;
+export type AnomalyCode = (typeof ANOMALY_CODES)[number];
+
+export interface AnomalyRecord extends Span {
+  readonly kind: 'anomaly';
+  readonly code: AnomalyCode;
+  readonly detail: string;
+  readonly txn?: number;
+  readonly dir?: Direction;
+  /** Byte offset in the transaction's direction, when the fault has one. */
+  readonly offset?: number;
+  /** For lost-frames: how many. */
+  readonly count?: number;
+}
+
+export type BuddyRecord = TxnRecord | LineRecord | FrameRecord | AnomalyRecord;
+export type RecordKind = BuddyRecord['kind'];
+
+/** Streams between stages are async iterables of batches; per-record work stays synchronous. */
+export type RecordStream = AsyncIterable<readonly BuddyRecord[]>;

@@ -1,0 +1,75 @@
+/**
+ * Maps a capture's channel names to the buddy link's roles (sck, mosi, miso, cs, ready, irq, reset).
+ *
+ * `resolveChannels(channels, explicit?)` -> ChannelMap (bit index per role, -1 when absent).
+ * - By name, case-insensitive, ignoring surrounding spaces, with common aliases (table below).
+ *   Names like `D0`/`Channel 0` are deliberately not aliases: they say nothing about the role.
+ * - `explicit` ("sck=0,mosi=1,miso=2,cs=3") assigns roles by channel index or name and overrides
+ *   the aliases for those roles; other roles are still matched by name.
+ *
+ * Errors (plain Error, a usage problem rather than a file fault): unknown role name, a channel that
+ * does not exist, one channel given two roles explicitly, or a missing mandatory role (sck, mosi,
+ * miso): the message names the role and lists the channels the file has.
+ *
+ * Example: resolveChannels(['CLK', 'COPI', 'CIPO', 'CS#']) -> { sck: 0, mosi: 1, miso: 2, cs: 3,
+ * ready: -1, irq: -1, reset: -1 }.
+ */
+import type { ChannelMap, Role } from '../signals/types.ts';
+import { REQUIRED_ROLES, ROLES } from '../signals/types.ts';
+
+export const ROLE_ALIASES: Readonly<Record<Role, readonly string[]>> = {
+  sck: ['sck', 'clk', 'sclk', 'clock', 'spi_clk'],
+  mosi: ['mosi', 'copi', 'sdo', 'si'],
+  miso: ['miso', 'cipo', 'so'],
+  cs: ['cs', 'ncs', 'csn', 'cs#', 'ss', 'nss', 'enable'],
+  ready: ['ready', 'rdy', 'handshake', 'hs'],
+  irq: ['irq', 'int', 'data_ready', 'dr'],
+  reset: ['reset', 'rst', 'nrst', 'en'],
+};
+
+function norm(s: string): string {
+  return s.trim().toLowerCase();
+}
+
+export function resolveChannels(channels: readonly string[], explicit?: string): ChannelMap {
+  const map: Record<Role, number> = { sck: -1, mosi: -1, miso: -1, cs: -1, ready: -1, irq: -1, reset: -1 };
+  const given = new Set<Role>();
+  if (explicit !== undefined && explicit.trim() !== '') {
+    for (const part of explicit.split(',')) {
+      const eq = part.indexOf('=');
+      if (eq < 0) throw new Error(`channel map "${part.trim()}": expected role=channel (e.g. sck=0)`);
+      const role = norm(part.slice(0, eq)) as Role;
+      const target = part.slice(eq + 1).trim();
+      if (!ROLES.includes(role)) throw new Error(`unknown role "${part.slice(0, eq).trim()}" in channel map; roles are ${ROLES.join(', ')}`);
+      const idx = /^\d+$/.test(target) ? Number(target) : channels.findIndex((c) => norm(c) === norm(target));
+      if (idx < 0 || idx >= channels.length) {
+        throw new Error(`channel map ${role}=${target}: no such channel; the file has ${describe(channels)}`);
+      }
+      for (const r of given) {
+        if (map[r] === idx) throw new Error(`channel map: channel ${idx} given to both ${r} and ${role}`);
+      }
+      map[role] = idx;
+      given.add(role);
+    }
+  }
+  const taken = new Set(Object.values(map).filter((v) => v >= 0));
+  for (const role of ROLES) {
+    if (given.has(role)) continue;
+    const aliases = ROLE_ALIASES[role];
+    const idx = channels.findIndex((c, i) => !taken.has(i) && aliases.includes(norm(c)));
+    if (idx >= 0) {
+      map[role] = idx;
+      taken.add(idx);
+    }
+  }
+  for (const role of REQUIRED_ROLES) {
+    if (map[role] < 0) {
+      throw new Error(`no ${role.toUpperCase()} channel: none of ${describe(channels)} is named like ${ROLE_ALIASES[role].join('/')}; map it explicitly, e.g. --channels ${role}=0`);
+    }
+  }
+  return map;
+}
+
+function describe(channels: readonly string[]): string {
+  return channels.length === 0 ? 'no channels' : channels.map((c, i) => `${i}:"${c}"`).join(', ');
+}

@@ -1,0 +1,7 @@
+/** A malformed, truncated or hostile input file: the message names the file and the place in it. */
+export class SourceError extends Error {
+  constructor(readonly source: string, readonly where: string, readonly reason: string) {
+    super(`${source}: ${where}: ${reason}`);
+    this.name = 'SourceError';
+  }
+}

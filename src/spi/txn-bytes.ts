@@ -1,0 +1,42 @@
+/**
+ * The MOSI and MISO bytes of the transaction being decoded: a pair of growable buffers.
+ *
+ * `store(mosiWord, misoWord)` appends one word to each direction as `bytesPerWord` big-endian bytes
+ * (wordBits 1..8: one byte; 16: two; up to 32: four). `take()` copies out what is stored; `clear()`
+ * starts the next transaction. Example: wordBits 16, store(0x1234, 0xabcd) -> mosi [12 34], miso [ab cd].
+ */
+export class TxnBytes {
+  private mosi = new Uint8Array(256);
+  private miso = new Uint8Array(256);
+  /** Bytes stored per direction. */
+  length = 0;
+
+  constructor(readonly bytesPerWord: number) {}
+
+  store(mosiWord: number, misoWord: number): void {
+    const n = this.bytesPerWord;
+    if (this.length + n > this.mosi.length) this.grow();
+    for (let k = n - 1; k >= 0; k--) {
+      this.mosi[this.length] = mosiWord >>> (8 * k);
+      this.miso[this.length] = misoWord >>> (8 * k);
+      this.length++;
+    }
+  }
+
+  take(): { mosi: Uint8Array; miso: Uint8Array } {
+    return { mosi: this.mosi.slice(0, this.length), miso: this.miso.slice(0, this.length) };
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  private grow(): void {
+    const mo = new Uint8Array(this.mosi.length * 2);
+    const mi = new Uint8Array(this.miso.length * 2);
+    mo.set(this.mosi);
+    mi.set(this.miso);
+    this.mosi = mo;
+    this.miso = mi;
+  }
+}

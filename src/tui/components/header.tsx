@@ -1,0 +1,37 @@
+/**
+ * The header: file and format, duration, record counts per channel, anomalies and the SPI mode,
+ * plus a loading count while the stream is still arriving. Props only.
+ */
+import { Box, Text } from 'ink';
+import { formatDuration, type RecordSummary } from '../../cli/record-summary.ts';
+import { fit } from '../text.ts';
+import { theme } from '../theme.ts';
+
+export interface HeaderProps {
+  readonly summary: RecordSummary;
+  readonly width: number;
+  readonly loading: boolean;
+  readonly error: string | null;
+}
+
+const list = (o: Record<string, number>): string =>
+  Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+
+export function headerLines(s: RecordSummary, loading: boolean, error: string | null): [string, string] {
+  const anomalies = Object.values(s.anomalies).reduce((a, b) => a + b, 0);
+  const state = error ? `  [stopped: ${error}]` : loading ? `  loading… ${s.records.toLocaleString('en')} records` : '';
+  const first = `${s.input} (${s.format})  ${formatDuration(s.durationNs)}  ${s.records.toLocaleString('en')} records${state}`;
+  const second = `frames: ${list(s.channels)} │ anomalies ${anomalies}${anomalies ? ` (${list(s.anomalies)})` : ''}${s.spiMode ? ` │ SPI ${s.spiMode}` : ''}`;
+  return [first, second];
+}
+
+export function Header({ summary, width, loading, error }: HeaderProps) {
+  const [first, second] = headerLines(summary, loading, error);
+  const anomalies = Object.keys(summary.anomalies).length > 0;
+  return (
+    <Box flexDirection="column">
+      <Text bold color={error ? 'red' : theme.header}>{fit(first, width)}</Text>
+      <Text color={anomalies ? 'red' : 'gray'}>{fit(second, width)}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * The record list, virtualised: only the rows of the visible window are built. Each row shows the
+ * time since capture start (µs), the direction arrow, the lane label in its colour, the frame's
+ * sequence number and the one-line summary. Props only; `rowText` is the pure row formatter.
+ */
+import { Box, Text } from 'ink';
+import { directionArrow } from '../../records/describe.ts';
+import type { RecordIndex } from '../record-index.ts';
+import { fit, relativeMicros } from '../text.ts';
+import { theme } from '../theme.ts';
+import { visibleWindow, type ViewState } from '../view-state.ts';
+
+export interface RecordListProps {
+  readonly index: RecordIndex;
+  readonly state: ViewState;
+  readonly width: number;
+  readonly focused: boolean;
+  readonly loading: boolean;
+}
+
+/** One list row, without colour: "     12.000  C→B  CTRL      1  hello #1 ...". */
+export function rowText(index: RecordIndex, i: number): string {
+  const r = index.record(i);
+  const time = relativeMicros(r.startNs, index.firstNs).padStart(12);
+  const seq = r.kind === 'frame' ? String(r.seq).padStart(5) : '     ';
+  const label = theme.label[index.lane(i)].padEnd(5);
+  return `${time}  ${directionArrow(r)}  ${label} ${seq}  ${index.summaryText(i)}`;
+}
+
+export function RecordList({ index, state, width, focused, loading }: RecordListProps) {
+  const { visibleFromIndex, visibleToIndex } = visibleWindow(state);
+  const rows = [];
+  for (let p = visibleFromIndex; p < visibleToIndex; p++) {
+    const i = state.rows.buf[p];
+    const selected = p === state.selected;
+    const text = fit(`${selected ? '›' : ' '}${rowText(index, i)}`, width);
+    rows.push(
+      <Text key={i} color={theme.lane[index.lane(i)]} inverse={selected && focused} bold={selected}>
+        {text}
+      </Text>,
+    );
+  }
+  if (rows.length === 0) {
+    const why = loading ? 'loading…' : state.filter ? `no records match "${state.filter.text}" (Esc clears the filter)` : 'no records (a: show idle frames and transactions)';
+    rows.push(<Text key="empty" color="gray">{fit(`  ${why}`, width)}</Text>);
+  }
+  return (
+    <Box flexDirection="column" height={state.listHeight}>
+      {rows}
+    </Box>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * The viewer: header, timeline strip, record list, detail pane and status bar over a RecordIndex.
+ * State lives in one reducer (view-state.ts), keys in useViewerInput; the views are functions of
+ * props. `loaded` changes whenever the loader appended records, which extends the list (and
+ * follows the end in follow mode). Width and height are props so tests render at a fixed size;
+ * `ViewerScreen` feeds them from the terminal and tracks resizes.
+ *
+ * Example: render(<Viewer index={index} loaded={index.length} width={80} height={23} onQuit={exit} />)
+ */
+import { Box, useApp, useStdout } from 'ink';
+import { useEffect, useMemo, useReducer, useState } from 'react';
+import { computeLayout } from '../layout.ts';
+import type { RecordIndex } from '../record-index.ts';
+import { activeLanes } from '../strip.ts';
+import { useViewerInput } from '../use-viewer-input.ts';
+import { initialViewState, selectedRecord, viewReducer, type ViewState } from '../view-state.ts';
+import { DetailPane } from './detail-pane.tsx';
+import { Header } from './header.tsx';
+import { RecordList } from './record-list.tsx';
+import { StatusBar } from './status-bar.tsx';
+import { TimelineStrip } from './timeline-strip.tsx';
+
+export interface ViewerProps {
+  readonly index: RecordIndex;
+  /** Records loaded so far: a new value makes the viewer pick up appended records. */
+  readonly loaded: number;
+  readonly width: number;
+  readonly height: number;
+  readonly onQuit?: () => void;
+  readonly isActive?: boolean;
+}
+
+export function Viewer({ index, loaded, width, height, onQuit, isActive = true }: ViewerProps) {
+  const reducer = useMemo(() => viewReducer(index), [index]);
+  const [state, dispatch] = useReducer(reducer, null, () => initialViewState(index, computeLayout(width, height, false, activeLanes(index).length).listHeight));
+  const lanesAll = activeLanes(index);
+  const layout = computeLayout(width, height, state.detail, lanesAll.length);
+  const app = useApp();
+  useViewerInput(dispatch, isActive);
+  useEffect(() => {
+    if (state.quit) (onQuit ?? (() => app.exit()))();
+  }, [state.quit]);
+
+  useEffect(() => {
+    dispatch({ type: 'records-appended' });
+  }, [loaded]);
+  useEffect(() => {
+    if (layout.listHeight !== state.listHeight) dispatch({ type: 'resize', listHeight: layout.listHeight });
+  }, [layout.listHeight, state.listHeight]);
+
+  return <ViewerFrame index={index} state={state} width={width} height={height} />;
+}
+
+export interface ViewerFrameProps {
+  readonly index: RecordIndex;
+  readonly state: ViewState;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** One frame of the viewer for a given state: a pure function of its props (the benchmark renders it directly). */
+export function ViewerFrame({ index, state, width, height }: ViewerFrameProps) {
+  const lanesAll = activeLanes(index);
+  const layout = computeLayout(width, height, state.detail, lanesAll.length);
+  const sel = selectedRecord(state);
+  const loading = !index.done;
+  return (
+    <Box flexDirection="column" width={layout.width} height={layout.height}>
+      <Header summary={index.summary} width={layout.width} loading={loading} error={index.error} />
+      <TimelineStrip index={index} lanes={lanesAll.slice(0, layout.stripLanes)} width={layout.width} zoom={state.zoom} selectedNs={sel < 0 ? null : index.startNs(sel)} />
+      <RecordList index={index} state={{ ...state, listHeight: layout.listHeight }} width={layout.width} focused={state.focus === 'list'} loading={loading} />
+      {state.detail ? (
+        <DetailPane index={index} record={sel} field={state.field} width={layout.width} height={layout.detailHeight} focused={state.focus === 'detail'} />
+      ) : null}
+      <StatusBar state={state} width={layout.width} />
+    </Box>
+  );
+}
+
+/** The terminal's size, updated on resize. One row is left free: Ink redraws a full-height frame by clearing the screen. */
+export function useTerminalSize(): { width: number; height: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ width: stdout.columns || 80, height: Math.max(8, (stdout.rows || 24) - 1) });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+export function ViewerScreen({ index, loaded }: { readonly index: RecordIndex; readonly loaded: number }) {
+  const { width, height } = useTerminalSize();
+  return <Viewer index={index} loaded={loaded} width={width} height={height} />;
+}

@@ -1,0 +1,41 @@
+/**
+ * What the detail pane says about one record, as pure functions: the decoded tree flattened to
+ * indented lines, the SPI transaction it came from, and the linked request or reply with latency.
+ *
+ * Example: pairLine(index, 4) -> 'reply: ok #7 after 120.500 µs (r jumps)'
+ */
+import { formatDuration } from '../cli/record-summary.ts';
+import { detailTree, type TreeNode } from '../records/describe.ts';
+import { controlCode, type RecordIndex } from './record-index.ts';
+import { relativeMicros } from './text.ts';
+
+export function treeLines(nodes: readonly TreeNode[], depth = 0, out: string[] = []): string[] {
+  for (const n of nodes) {
+    out.push(`${'  '.repeat(depth)}${n.children ? '▾ ' : '  '}${n.label}`);
+    if (n.children) treeLines(n.children, depth + 1, out);
+  }
+  return out;
+}
+
+export function recordTree(index: RecordIndex, i: number): string[] {
+  return treeLines(detailTree(index.record(i)));
+}
+
+export function txnLine(index: RecordIndex, i: number): string {
+  const t = index.txnOf(i);
+  if (!t) return index.record(i).kind === 'line' ? 'side-band line event (no SPI transaction)' : 'SPI transaction: not in this capture';
+  const span = `${relativeMicros(t.startNs, index.firstNs)}–${relativeMicros(t.endNs, index.firstNs)} µs (${formatDuration(t.endNs - t.startNs)})`;
+  return `SPI txn #${t.txn}  ${span}  MOSI ${t.mosi.length} B  MISO ${t.miso.length} B${t.partialBits ? ` +${t.partialBits} bits` : ''}`;
+}
+
+/** The request/reply link, or null when the record is not a control request or reply. */
+export function pairLine(index: RecordIndex, i: number): string | null {
+  const code = controlCode(index.record(i));
+  if (code < 0x01 || code > 0x4f) return null;
+  const isRequest = code <= 0x3f;
+  const other = index.pairOf(i);
+  if (other < 0) return isRequest ? 'reply: none seen' : 'request: not in this capture';
+  const latency = formatDuration(Math.abs(index.startNs(other) - index.startNs(i)));
+  const what = index.summaryText(other).split(' ').slice(0, 2).join(' ');
+  return isRequest ? `reply: ${what} after ${latency} (r jumps)` : `request: ${what}, latency ${latency} (r jumps)`;
+}

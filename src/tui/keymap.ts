@@ -1,0 +1,46 @@
+/**
+ * Keys to viewer actions, as a pure function of the state (so the reducer can apply it to the state
+ * current when the key is handled: keys typed faster than frames must not see a stale prompt).
+ * With the filter/search prompt open, typed text goes to the prompt; otherwise keys move, open
+ * panes, filter, zoom and quit. With the detail pane focused (Tab), ↑/↓ move the hex field cursor.
+ */
+import type { Key } from 'ink';
+import type { ViewAction, ViewState } from './view-state.ts';
+
+/** The subset of Ink's Key the viewer reads. */
+export type KeyInfo = Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageDown' | 'pageUp' | 'home' | 'end' | 'return' | 'escape' | 'ctrl' | 'meta' | 'tab' | 'backspace' | 'delete'>;
+
+/** The action for a key press, or 'quit', or null for keys the viewer does not use. */
+export function actionForKey(s: ViewState, input: string, key: KeyInfo): ViewAction | 'quit' | null {
+  if (s.prompt) {
+    if (key.return) return { type: 'prompt-submit' };
+    if (key.escape) return { type: 'prompt-cancel' };
+    if (key.backspace || key.delete) return { type: 'prompt-backspace' };
+    if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab) return null;
+    return input ? { type: 'prompt-input', text: input } : null;
+  }
+  const inDetail = s.detail && s.focus === 'detail';
+  if (key.upArrow || input === 'k') return inDetail ? { type: 'field-previous' } : { type: 'select-previous' };
+  if (key.downArrow || input === 'j') return inDetail ? { type: 'field-next' } : { type: 'select-next' };
+  if (key.pageDown || input === ' ') return { type: 'page-down' };
+  if (key.pageUp) return { type: 'page-up' };
+  if (key.home || input === 'g') return { type: 'select-first' };
+  if (key.end || input === 'G') return { type: 'select-last' };
+  if (key.return) return { type: 'open-detail' };
+  if (key.tab) return { type: 'switch-pane' };
+  if (key.escape) return s.detail ? { type: 'close-detail' } : { type: 'clear-filter' };
+  switch (input) {
+    case 'q': return 'quit';
+    case '/': return { type: 'open-prompt', kind: 'filter' };
+    case '?': return { type: 'open-prompt', kind: 'search' };
+    case 'n': return { type: 'next-match' };
+    case 'N': return { type: 'previous-match' };
+    case '+': case '=': return { type: 'zoom-in' };
+    case '-': case '_': return { type: 'zoom-out' };
+    case 'f': return { type: 'toggle-follow' };
+    case 'a': return { type: 'toggle-hidden' };
+    case 'r': return { type: 'jump-pair' };
+    default: return null;
+  }
+}
+

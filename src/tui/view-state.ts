@@ -1,0 +1,251 @@
+/**
+ * The viewer's state and its reducer: which records the list shows (a view of record indices that
+ * pass the hidden-kinds toggle and the filter), the selection and the visible window
+ * (`visibleFromIndex`, `listHeight` rows), the open prompt, the detail pane, zoom and follow.
+ * Pure: `viewReducer(index)` returns a React reducer over a RecordIndex that only ever grows; the
+ * index is read, never changed. Action types are strings, as in ink-ui's select state.
+ *
+ * Example:
+ *   const reduce = viewReducer(index);
+ *   let s = initialViewState(index, 15);
+ *   s = reduce(s, { type: 'select-next' });
+ */
+import { parseFilter, type Filter } from './filter.ts';
+import { hexView } from './hex.ts';
+import { actionForKey, type KeyInfo } from './keymap.ts';
+import type { RecordIndex } from './record-index.ts';
+
+/** Record indices in the list, ascending. Append-only buffer shared between successive states. */
+export interface ViewRows {
+  readonly buf: Int32Array;
+  readonly length: number;
+}
+
+export type Pane = 'list' | 'detail';
+export type PromptKind = 'filter' | 'search';
+
+export interface ViewState {
+  readonly rows: ViewRows;
+  /** How many index records the rows were computed over (records after it arrived since). */
+  readonly scanned: number;
+  /** Position of the selected row in `rows`, -1 when the list is empty. */
+  readonly selected: number;
+  readonly visibleFromIndex: number;
+  readonly listHeight: number;
+  readonly showHidden: boolean;
+  readonly filter: Filter | null;
+  readonly search: Filter | null;
+  readonly prompt: { readonly kind: PromptKind; readonly text: string } | null;
+  readonly detail: boolean;
+  readonly focus: Pane;
+  /** Field under the cursor in the detail pane's hex dump. */
+  readonly field: number;
+  /** 0 shows the whole capture in the strip; each step halves the time window. */
+  readonly zoom: number;
+  readonly follow: boolean;
+  readonly message: string | null;
+  /** Set by the quit key; the viewer exits when it sees it. */
+  readonly quit: boolean;
+}
+
+export type ViewAction =
+  | { type: 'records-appended' }
+  | { type: 'resize'; listHeight: number }
+  | { type: 'select-next' } | { type: 'select-previous' }
+  | { type: 'page-down' } | { type: 'page-up' }
+  | { type: 'select-first' } | { type: 'select-last' }
+  | { type: 'select-record'; record: number }
+  | { type: 'toggle-hidden' }
+  | { type: 'open-prompt'; kind: PromptKind }
+  | { type: 'prompt-input'; text: string }
+  | { type: 'prompt-backspace' } | { type: 'prompt-submit' } | { type: 'prompt-cancel' }
+  | { type: 'clear-filter' }
+  | { type: 'next-match' } | { type: 'previous-match' }
+  | { type: 'zoom-in' } | { type: 'zoom-out' }
+  | { type: 'toggle-follow' }
+  | { type: 'open-detail' } | { type: 'close-detail' } | { type: 'switch-pane' }
+  | { type: 'field-next' } | { type: 'field-previous' }
+  | { type: 'jump-pair' }
+  | { type: 'key'; input: string; key: KeyInfo };
+
+export const MAX_ZOOM = 40;
+
+function passes(index: RecordIndex, i: number, showHidden: boolean, filter: Filter | null): boolean {
+  if (!showHidden && !filter?.showsHidden && index.hiddenByDefault(i)) return false;
+  return filter === null || filter.test(index, i);
+}
+
+/** Rows for records [from, index.length), appended to `rows` (sharing its buffer when it can). */
+function extendRows(index: RecordIndex, rows: ViewRows, from: number, showHidden: boolean, filter: Filter | null): ViewRows {
+  let buf = rows.buf;
+  let n = rows.length;
+  for (let i = from; i < index.length; i++) {
+    if (!passes(index, i, showHidden, filter)) continue;
+    if (n === buf.length) {
+      const b = new Int32Array(Math.max(1024, buf.length * 2));
+      b.set(buf.subarray(0, n));
+      buf = b;
+    }
+    buf[n++] = i;
+  }
+  return { buf, length: n };
+}
+
+/** Position of the first row whose record index is >= record. */
+export function rowAtOrAfter(rows: ViewRows, record: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows.buf[mid] < record) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function selectedRecord(s: ViewState): number {
+  return s.selected < 0 ? -1 : s.rows.buf[s.selected];
+}
+
+/** The window [from, to) of rows on screen, always containing the selection. */
+export function visibleWindow(s: ViewState): { visibleFromIndex: number; visibleToIndex: number } {
+  const h = Math.max(1, s.listHeight);
+  let from = Math.min(s.visibleFromIndex, Math.max(0, s.rows.length - h));
+  if (s.selected >= 0) {
+    if (s.selected < from) from = s.selected;
+    if (s.selected >= from + h) from = s.selected - h + 1;
+  }
+  from = Math.max(0, from);
+  return { visibleFromIndex: from, visibleToIndex: Math.min(s.rows.length, from + h) };
+}
+
+function select(s: ViewState, position: number, extra: Partial<ViewState> = {}): ViewState {
+  const selected = s.rows.length === 0 ? -1 : Math.max(0, Math.min(s.rows.length - 1, position));
+  const next = { ...s, ...extra, selected, field: selected === s.selected ? s.field : 0 };
+  return { ...next, visibleFromIndex: visibleWindow(next).visibleFromIndex };
+}
+
+export function initialViewState(index: RecordIndex, listHeight: number): ViewState {
+  const rows = extendRows(index, { buf: new Int32Array(1024), length: 0 }, 0, false, null);
+  return {
+    rows, scanned: index.length, selected: rows.length ? 0 : -1, visibleFromIndex: 0, listHeight, showHidden: false,
+    filter: null, search: null, prompt: null, detail: false, focus: 'list', field: 0, zoom: 0, follow: false, message: null, quit: false,
+  };
+}
+
+export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) => ViewState {
+  /** Recomputes the rows from scratch, keeping the selected record (or the nearest after it). */
+  const rebuild = (s: ViewState, showHidden: boolean, filter: Filter | null, extra: Partial<ViewState> = {}): ViewState => {
+    const keep = selectedRecord(s);
+    const rows = extendRows(index, { buf: new Int32Array(1024), length: 0 }, 0, showHidden, filter);
+    const at = keep < 0 ? 0 : Math.min(rowAtOrAfter(rows, keep), rows.length - 1);
+    return select({ ...s, rows, scanned: index.length, showHidden, filter, selected: -1 }, at, { ...extra, field: 0 });
+  };
+  const findMatch = (s: ViewState, step: 1 | -1): ViewState => {
+    const query = s.search ?? s.filter;
+    if (!query) return { ...s, message: 'no filter or search: press / or ?' };
+    for (let p = s.selected + step; p >= 0 && p < s.rows.length; p += step) {
+      if (query.test(index, s.rows.buf[p])) return select(s, p, { message: null, follow: false });
+    }
+    return { ...s, message: `no ${step > 0 ? 'further' : 'earlier'} match for "${query.text}"` };
+  };
+
+  const reduce = (s: ViewState, a: ViewAction): ViewState => {
+    const page = Math.max(1, s.listHeight - 1);
+    switch (a.type) {
+      case 'records-appended': {
+        if (index.length === s.scanned) return s;
+        const rows = extendRows(index, s.rows, s.scanned, s.showHidden, s.filter);
+        const next = { ...s, rows, scanned: index.length };
+        if (s.follow || s.selected < 0) return select(next, s.follow ? rows.length - 1 : 0);
+        return next;
+      }
+      case 'resize':
+        return select({ ...s, listHeight: Math.max(1, a.listHeight) }, s.selected);
+      case 'select-next':
+        return select(s, s.selected + 1, { message: null });
+      case 'select-previous':
+        return select(s, s.selected - 1, { message: null, follow: false });
+      case 'page-down':
+        return select(s, s.selected + page, { message: null, visibleFromIndex: s.visibleFromIndex + page });
+      case 'page-up':
+        return select(s, s.selected - page, { message: null, follow: false, visibleFromIndex: Math.max(0, s.visibleFromIndex - page) });
+      case 'select-first':
+        return select(s, 0, { message: null, follow: false });
+      case 'select-last':
+        return select(s, s.rows.length - 1, { message: null });
+      case 'select-record':
+        return select(s, rowAtOrAfter(s.rows, a.record));
+      case 'toggle-hidden':
+        return rebuild(s, !s.showHidden, s.filter, { message: s.showHidden ? 'idle frames and transactions hidden' : 'showing idle frames and transactions' });
+      case 'open-prompt':
+        return { ...s, prompt: { kind: a.kind, text: '' }, message: null };
+      case 'prompt-input':
+        return s.prompt ? { ...s, prompt: { ...s.prompt, text: s.prompt.text + a.text } } : s;
+      case 'prompt-backspace':
+        return s.prompt ? { ...s, prompt: { ...s.prompt, text: s.prompt.text.slice(0, -1) } } : s;
+      case 'prompt-cancel':
+        return { ...s, prompt: null };
+      case 'prompt-submit': {
+        if (!s.prompt) return s;
+        const query = parseFilter(s.prompt.text);
+        if (s.prompt.kind === 'filter') {
+          const next = rebuild(s, s.showHidden, query, { prompt: null });
+          return { ...next, message: query ? `${next.rows.length} records match "${query.text}"` : 'filter cleared' };
+        }
+        const next = { ...s, prompt: null, search: query };
+        if (!query) return { ...next, message: 'search cleared' };
+        // A search starts at the selection itself, so the first match may be the current row.
+        const here = next.selected >= 0 && query.test(index, next.rows.buf[next.selected]);
+        return here ? next : findMatch(next, 1);
+      }
+      case 'clear-filter':
+        if (!s.filter && !s.search) return { ...s, message: null };
+        return rebuild({ ...s, search: null }, s.showHidden, null, { message: 'filter cleared' });
+      case 'next-match':
+        return findMatch(s, 1);
+      case 'previous-match':
+        return findMatch(s, -1);
+      case 'zoom-in':
+        return { ...s, zoom: Math.min(MAX_ZOOM, s.zoom + 1) };
+      case 'zoom-out':
+        return { ...s, zoom: Math.max(0, s.zoom - 1) };
+      case 'toggle-follow': {
+        const follow = !s.follow;
+        return follow ? select(s, s.rows.length - 1, { follow, message: 'follow: on' }) : { ...s, follow, message: 'follow: off' };
+      }
+      case 'open-detail':
+        return { ...s, detail: true, focus: s.detail ? 'detail' : s.focus };
+      case 'close-detail':
+        return { ...s, detail: false, focus: 'list' };
+      case 'switch-pane':
+        if (!s.detail) return { ...s, detail: true, focus: 'detail' };
+        return { ...s, focus: s.focus === 'list' ? 'detail' : 'list' };
+      case 'field-next': {
+        const at = selectedRecord(s);
+        const count = at < 0 ? 0 : hexView(index.record(at), index.txnOf(at)).fields.length;
+        return { ...s, field: Math.max(0, Math.min(count - 1, s.field + 1)) };
+      }
+      case 'field-previous':
+        return { ...s, field: Math.max(0, s.field - 1) };
+      case 'jump-pair': {
+        const at = selectedRecord(s);
+        const other = at < 0 ? -1 : index.pairOf(at);
+        if (other < 0) return { ...s, message: 'no linked request or reply' };
+        const p = rowAtOrAfter(s.rows, other);
+        if (p >= s.rows.length || s.rows.buf[p] !== other) return { ...s, message: 'the linked record is filtered out' };
+        return select(s, p, { message: null, follow: false });
+      }
+      case 'key': {
+        // Several keys can arrive as one string (typed faster than read): outside the prompt each counts.
+        if (!s.prompt && a.input.length > 1 && !a.input.includes('\u001b')) {
+          return [...a.input].reduce((acc, ch) => reduce(acc, { type: 'key', input: ch, key: a.key }), s);
+        }
+        const action = actionForKey(s, a.input, a.key);
+        if (action === 'quit') return { ...s, quit: true };
+        return action ? reduce(s, action) : s;
+      }
+    }
+  };
+  return reduce;
+}

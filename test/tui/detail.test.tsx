@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { cleanup, render } from 'ink-testing-library';
+import { DetailPane } from '../../src/tui/components/detail-pane.tsx';
+import { Viewer } from '../../src/tui/components/viewer.tsx';
+import { hexLines, hexView } from '../../src/tui/hex.ts';
+import type { FrameRecord } from '../../src/records/types.ts';
+import { KEYS, press, sampleIndex } from './fixtures.ts';
+
+afterEach(cleanup);
+
+const frameText = (f: string | undefined): string[] => (f ?? '').split('\n');
+
+/** Index of the first record whose summary includes `text`. */
+function find(index: ReturnType<typeof sampleIndex>, text: string): number {
+  for (let i = 0; i < index.length; i++) if (index.summaryText(i).includes(text)) return i;
+  throw new Error(`no record "${text}"`);
+}
+
+test('maps frame header fields to their wire byte ranges and highlights the field under the cursor', () => {
+  const index = sampleIndex();
+  const i = find(index, 'get_status #8');
+  const r = index.record(i) as FrameRecord;
+  const view = hexView(r, index.txnOf(i));
+  const names = view.fields.map((f) => `${f.name}:${f.start}-${f.end}`);
+  const len = r.payload.length;
+  assert.deepEqual(names, [
+    'sync:0-1', 'version:1-2', 'channel:2-3', 'flags:3-4', 'seq:4-6', 'ack:6-8', 'len:8-10', 'credit:10-11', 'epoch:11-12', 'hcrc:12-16',
+    `payload:16-${16 + len}`, `crc:${16 + len}-${20 + len}`,
+  ]);
+  // The re-encoded frame is the MOSI of its transaction, byte for byte.
+  const txn = index.txnOf(i);
+  assert.ok(txn);
+  assert.deepEqual(view.sections[0].bytes, txn.mosi.subarray(0, view.sections[0].bytes.length));
+  const seq = view.fields[4];
+  const lines = hexLines(view, seq, 8);
+  const marked = lines.flatMap((l) => l.segments.filter((s) => s.highlight).map((s) => s.text));
+  assert.deepEqual(marked, ['01', '00'], 'seq 1, little-endian, is the highlighted pair');
+});
+
+test('shows the decoded tree, the hex dump, the field under the cursor and the SPI transaction', () => {
+  const index = sampleIndex();
+  const i = find(index, 'get_status #8');
+  const { lastFrame } = render(<DetailPane index={index} record={i} field={4} width={80} height={12} focused />);
+  const lines = frameText(lastFrame());
+  assert.match(lines[0], /^── record \d+ of 122 ─+$/);
+  assert.ok(lines.some((l) => l.startsWith('▾ Frame header')));
+  assert.ok(lines.some((l) => /^\s+seq: 1\s/.test(l)));
+  assert.ok(lines.some((l) => l.includes('▾ Control: get_status id 8')));
+  assert.ok(lines.some((l) => /0000 b5 01 01 00 01 00 00 00$/.test(l)), 'first hex line: sync, version, channel, flags, seq');
+  assert.ok(lines.some((l) => l.includes('▸ seq (bytes 4-5) = 1')));
+  assert.ok(lines.some((l) => /^SPI txn #3 {2}250\.000–260\.000 µs/.test(l)));
+});
+
+test('Enter opens the detail pane; Tab and ↓ move the hex cursor to the next field', async () => {
+  const view = render(<Viewer index={sampleIndex()} loaded={1} width={80} height={23} onQuit={() => {}} />);
+  await press(view, 'j', KEYS.enter);
+  assert.ok(frameText(view.lastFrame()).some((l) => l.includes('▸ sync (byte 0) = 181 (0xb5)')));
+  await press(view, KEYS.tab, KEYS.down, KEYS.down);
+  assert.ok(frameText(view.lastFrame()).some((l) => l.includes('▸ channel (byte 2) = 1 (0x01)')));
+  assert.match(frameText(view.lastFrame()).find((l) => l.startsWith('›')) ?? '', /hello #7/, 'the selection stays put while the pane has focus');
+  await press(view, KEYS.escape);
+  assert.ok(!frameText(view.lastFrame()).some((l) => l.includes('▸ ')), 'Esc closes the pane');
+});
+
+test('an anomaly shows the bytes of its transaction with the faulty offset as the field', () => {
+  const index = sampleIndex();
+  const i = find(index, 'header-crc');
+  const view = hexView(index.record(i), index.txnOf(i));
+  assert.equal(view.sections[0].title, 'MISO');
+  assert.equal(view.fields[0].name, 'offset 12');
+});
+
+test('r jumps from a request to its reply and back, and the pane shows the latency', async () => {
+  const view = render(<Viewer index={sampleIndex()} loaded={1} width={80} height={23} onQuit={() => {}} />);
+  const selected = (): string => frameText(view.lastFrame()).find((l) => l.startsWith('›')) ?? '';
+  await press(view, 'j', 'j', 'j', 'j', KEYS.enter);
+  assert.match(selected(), /get_status #8/);
+  assert.ok(frameText(view.lastFrame()).some((l) => l.includes('reply: status #8 after 100.0 µs (r jumps)')));
+  await press(view, 'r');
+  assert.match(selected(), /status #8 state=/);
+  assert.ok(frameText(view.lastFrame()).some((l) => l.includes('request: get_status #8, latency 100.0 µs')));
+  await press(view, 'r');
+  assert.match(selected(), /get_status #8/);
+  await press(view, 'j', 'j', 'r');
+  assert.match(frameText(view.lastFrame()).at(-1) ?? '', /no linked request or reply/);
+});

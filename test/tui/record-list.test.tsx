@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { cleanup, render } from 'ink-testing-library';
+import { Viewer } from '../../src/tui/components/viewer.tsx';
+import { RecordIndex } from '../../src/tui/record-index.ts';
+import type { BuddyRecord } from '../../src/records/types.ts';
+import { KEYS, press, sampleIndex } from './fixtures.ts';
+
+afterEach(cleanup);
+
+function lines(frame: string | undefined): string[] {
+  return (frame ?? '').split('\n');
+}
+const selectedLine = (frame: string | undefined): string | undefined => lines(frame).find((l) => l.startsWith('›'));
+
+function lineRecords(n: number): BuddyRecord[] {
+  return Array.from({ length: n }, (_, k): BuddyRecord => ({ kind: 'line', line: 'irq', level: (k % 2) as 0 | 1, startNs: k * 1000, endNs: k * 1000 }));
+}
+
+test('renders a row per record with relative time, direction, lane and summary, hiding idle frames and transactions', () => {
+  const view = render(<Viewer index={sampleIndex()} loaded={1} width={100} height={30} onQuit={() => {}} />);
+  const rows = lines(view.lastFrame());
+  const hello = rows.find((l) => l.includes('hello #7'));
+  assert.ok(hello, 'the hello request is listed');
+  assert.match(hello, /^ \s+50\.000\s+C→B\s+CTRL\s+0\s+hello #7 protocol=1/);
+  assert.ok(rows.some((l) => /B→C\s+CTRL\s+0\s+ok #7/.test(l)));
+  assert.ok(rows.some((l) => /B→C\s+ANOM\s+header-crc/.test(l)));
+  assert.ok(!rows.some((l) => l.includes('idle credit')), 'idle frames are hidden');
+  assert.ok(!rows.some((l) => l.includes('SPI txn #')), 'raw transactions are hidden');
+  view.unmount();
+});
+
+test('shows idle frames and transactions after `a` and hides them again', async () => {
+  const view = render(<Viewer index={sampleIndex()} loaded={1} width={100} height={30} onQuit={() => {}} />);
+  await press(view, 'a');
+  assert.ok(lines(view.lastFrame()).some((l) => l.includes('SPI txn #1 ')));
+  assert.ok(lines(view.lastFrame()).some((l) => l.includes('idle credit=8')));
+  await press(view, 'a');
+  assert.ok(!lines(view.lastFrame()).some((l) => l.includes('SPI txn #')));
+  view.unmount();
+});
+
+test('moves the selection down and up with j, k and the arrow keys', async () => {
+  const view = render(<Viewer index={sampleIndex()} loaded={1} width={100} height={30} onQuit={() => {}} />);
+  assert.match(selectedLine(view.lastFrame()) ?? '', /READY high/);
+  await press(view, 'j');
+  assert.match(selectedLine(view.lastFrame()) ?? '', /hello #7/);
+  await press(view, KEYS.down);
+  assert.match(selectedLine(view.lastFrame()) ?? '', /ok #7/);
+  await press(view, 'k');
+  await press(view, KEYS.up);
+  assert.match(selectedLine(view.lastFrame()) ?? '', /READY high/);
+  view.unmount();
+});
+
+test('scrolls the visible window to keep the selection on screen and jumps to the ends with G and g', async () => {
+  const index = new RecordIndex('lines');
+  index.append(lineRecords(200));
+  index.done = true;
+  const view = render(<Viewer index={index} loaded={1} width={80} height={23} onQuit={() => {}} />);
+  const listRows = (): string[] => lines(view.lastFrame()).filter((l) => /^[ ›]\s+\d+\.\d{3}\s/.test(l));
+  const height = listRows().length;
+  assert.ok(height > 5 && height < 23, `list shows a window of rows (got ${height})`);
+  for (let k = 0; k < height + 2; k++) {
+    await press(view, 'j');
+  }
+  const rows = listRows();
+  assert.equal(rows.length, height, 'the window keeps its size');
+  assert.match(rows[rows.length - 1], new RegExp(`^›\\s+${height + 2}\\.000\\s`), 'the selection is on the last visible row');
+  await press(view, 'G');
+  assert.match(selectedLine(view.lastFrame()) ?? '', /^›\s+199\.000\s/);
+  assert.equal(listRows().length, height);
+  await press(view, 'g');
+  assert.match(listRows()[0], /^›\s+0\.000\s/);
+  view.unmount();
+});
+
+test('renders only the visible window of a large index', async () => {
+  const index = new RecordIndex('big');
+  index.append(lineRecords(100_000));
+  index.done = true;
+  const view = render(<Viewer index={index} loaded={1} width={80} height={23} onQuit={() => {}} />);
+  assert.ok(lines(view.lastFrame()).length <= 23, 'the frame fits the terminal');
+  await press(view, KEYS.pageDown);
+  const page = Number(/^›\s+(\d+)\.000/.exec(selectedLine(view.lastFrame()) ?? '')?.[1]);
+  assert.ok(page > 5 && page < 23, `page down moves by about a screen (to ${page})`);
+  await press(view, KEYS.end);
+  assert.match(selectedLine(view.lastFrame()) ?? '', /^›\s+99999\.000\s/);
+  assert.match(lines(view.lastFrame()).at(-1) ?? '', /\[100000\/100000\]/);
+  view.unmount();
+});

@@ -1,0 +1,13 @@
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { sampleIndex, press, KEYS } from './fixtures.ts';
+import { Viewer } from '../../src/tui/components/viewer.tsx';
+const ix = sampleIndex();
+const inst = render(React.createElement(Viewer, { index: ix, loaded: 1, width: 80, height: 23, onQuit: () => {} }));
+await press(inst, 'j', KEYS.enter);
+console.log(inst.lastFrame());
+await press(inst, KEYS.tab, KEYS.down, KEYS.down);
+console.log(inst.lastFrame());
+await press(inst, 'r');
+console.log(inst.lastFrame());
+inst.unmount();
