@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 import { modeNumber, type SpiMode } from '../spi/types.ts';
 import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from './open-records.ts';
 import { printError, UserError } from './output.ts';
+import { SourceError } from '../sources/errors.ts';
 import type { Progress } from './progress.ts';
 import { newSummary, type RecordSummary } from './record-summary.ts';
 
@@ -38,6 +39,12 @@ function parseMode(args: InputArgs): SpiMode | 'auto' {
     cpol: (n >> 1) as 0 | 1, cpha: (n & 1) as 0 | 1, bitOrder: args['bit-order'] === 'lsb' ? 'lsb' : 'msb',
     csActive: args['cs-active'] === 'high' ? 'high' : 'low', wordBits: 8,
   };
+}
+
+/** A cut file is bad input: after everything before the cut is out, say so and exit non-zero. */
+export function failIfTruncated(path: string, opened: OpenedRecords): void {
+  const at = opened.truncatedAt?.();
+  if (at !== undefined) throw new SourceError(path, `byte ${at}`, 'the file ends inside a block (cut short); every record before it was decoded');
 }
 
 export function modeText(m: SpiMode): string {

@@ -10,6 +10,8 @@ import { LinkDecoder } from '../link/decoder.ts';
 import { linkFrameScore } from '../link/score.ts';
 import { readRecordsFromPcapng } from '../pcapng/source.ts';
 import { readNdjsonRecords } from '../records/ndjson.ts';
+import { runScenario } from '../sim/run.ts';
+import { openScenario, scenarioPath } from './scenario-path.ts';
 import type { BuddyRecord, RecordStream, TxnRecord } from '../records/types.ts';
 import { resolveChannels } from '../sources/channel-map.ts';
 import { openSource } from '../sources/open.ts';
@@ -18,8 +20,8 @@ import { decodeSpi } from '../spi/decode.ts';
 import type { SpiDetection } from '../spi/detect.ts';
 import type { SpiMode, SpiTransaction } from '../spi/types.ts';
 
-export type InputFormat = SourceFormat | 'pcapng' | 'ndjson';
-export const INPUT_FORMATS: readonly InputFormat[] = ['pcapng', 'ndjson', 'vcd', 'saleae-csv', 'saleae-analyzer', 'sigrok-sr', 'saleae-bin'];
+export type InputFormat = SourceFormat | 'pcapng' | 'ndjson' | 'scenario';
+export const INPUT_FORMATS: readonly InputFormat[] = ['pcapng', 'ndjson', 'scenario', 'vcd', 'saleae-csv', 'saleae-analyzer', 'sigrok-sr', 'saleae-bin'];
 
 export interface OpenRecordsOptions extends OpenSourceOptions {
   readonly inputFormat?: InputFormat;
@@ -37,10 +39,15 @@ export interface OpenedRecords {
   readonly format: string;
   /** The link decoder, for its statistics after the stream ends (null for pcapng input). */
   readonly link: LinkDecoder | null;
+  /** After the stream ends: the byte offset where a cut file stopped, if it was cut. */
+  readonly truncatedAt?: () => number | undefined;
 }
 
 async function sniff(path: string): Promise<InputFormat | null> {
   if (path === '-') return null;
+  // A shipped scenario's name (`demo`), or a scenario file: the simulator is the source.
+  const sc = scenarioPath(path);
+  if (sc && (sc !== path || /\.json$/i.test(path))) return 'scenario';
   let fh;
   try {
     fh = await open(path, 'r');
@@ -84,8 +91,15 @@ async function* relink(records: RecordStream, link: LinkDecoder): AsyncGenerator
 
 export async function openRecords(path: string, opts: OpenRecordsOptions = {}): Promise<OpenedRecords> {
   const format = opts.inputFormat ?? (await sniff(path));
-  if (format === 'pcapng') return { records: readRecordsFromPcapng(path), format, link: null };
+  if (format === 'pcapng') {
+    const stream = readRecordsFromPcapng(path);
+    return { records: stream, format, link: null, truncatedAt: () => stream.status.truncatedAt };
+  }
   const link = new LinkDecoder();
+  if (format === 'scenario') {
+    const run = runScenario(openScenario(path));
+    return { records: decodeLink(run.records, link), format: 'simulated scenario', link };
+  }
   if (format === 'ndjson') return { records: relink(readNdjsonRecords(path), link), format, link };
   const src = await openSource(path, { ...opts, ...(format ? { format } : {}) });
   if (src.kind === 'transactions') {

@@ -33,6 +33,8 @@ export class LinkDecoder {
   private readonly cpu = new DirectionState('cpu-to-buddy');
   private readonly buddy = new DirectionState('buddy-to-cpu');
   private buddyEpoch: number | null = null;
+  /** The epoch the CPU last synced to: when it changes, the CPU restarted its sequence numbers. */
+  private cpuEpoch: number | null = null;
   private lastEnd = 0;
   readonly stats: LinkStats = {
     transactions: 0, frames: 0, idleFrames: 0, anomalies: 0, framesPerChannel: {}, anomaliesPerCode: {}, buddyResets: 0,
@@ -109,11 +111,19 @@ export class LinkDecoder {
     const peer = dir === 'cpu-to-buddy' ? this.buddy : this.cpu;
     const at = { txn: t.txn, dir };
 
-    if (dir === 'cpu-to-buddy' && h.epoch !== 0 && this.buddyEpoch !== null && h.epoch !== this.buddyEpoch) {
-      out.push(this.anomaly('stale-epoch', t.startNs, t.endNs, `CPU frame carries epoch ${h.epoch}, buddy is at ${this.buddyEpoch}: the buddy drops it`, at));
+    const idle = isIdle(h);
+    if (dir === 'cpu-to-buddy') {
+      if (h.epoch !== 0 && this.buddyEpoch !== null && h.epoch !== this.buddyEpoch) {
+        // The buddy drops it, so it takes no part in sequence, credit or reassembly tracking.
+        out.push(this.anomaly('stale-epoch', t.startNs, t.endNs, `CPU frame carries epoch ${h.epoch}, buddy is at ${this.buddyEpoch}: the buddy drops it`, at));
+        this.countFrame(h.channel, idle);
+        out.push(this.standalone(t, dir, frame));
+        return;
+      }
+      if (this.cpuEpoch !== null && h.epoch !== this.cpuEpoch) this.cpu.reset();
+      this.cpuEpoch = h.epoch;
     }
 
-    const idle = isIdle(h);
     const v = side.seq.observe(h.seq, !idle);
     if (v.kind === 'gap') {
       out.push(this.anomaly('lost-frames', t.startNs, t.endNs, `${v.lost} frame(s) lost: expected seq ${v.expected}, got ${h.seq}`, { ...at, count: v.lost }));
@@ -135,10 +145,8 @@ export class LinkDecoder {
       kind: 'frame' as const, startNs: t.startNs, endNs: t.endNs, txn: t.txn, dir, channel: h.channel, flags: h.flags,
       seq: h.seq, ack: h.ack, credit: h.credit, epoch: h.epoch, payload: frame.payload,
     };
-    this.stats.frames++;
-    if (idle) this.stats.idleFrames++;
+    this.countFrame(h.channel, idle);
     const chan = channelName(h.channel);
-    this.stats.framesPerChannel[chan] = (this.stats.framesPerChannel[chan] ?? 0) + 1;
     if (idle) {
       out.push(base);
       return;
@@ -169,6 +177,25 @@ export class LinkDecoder {
     for (const a of trailing.filter((x) => x.code === 'fragment-abandoned')) out.push(a);
     out.push(record);
     for (const a of trailing.filter((x) => x.code !== 'fragment-abandoned')) out.push(a);
+  }
+
+  private countFrame(channel: number, idle: boolean): void {
+    this.stats.frames++;
+    if (idle) this.stats.idleFrames++;
+    const chan = channelName(channel);
+    this.stats.framesPerChannel[chan] = (this.stats.framesPerChannel[chan] ?? 0) + 1;
+  }
+
+  /** A frame outside the stream's tracking (stale epoch): kept, and decoded when it is whole. */
+  private standalone(t: TxnRecord, dir: Direction, frame: Frame): FrameRecord {
+    const h = frame.header;
+    const base: FrameRecord = {
+      kind: 'frame', startNs: t.startNs, endNs: t.endNs, txn: t.txn, dir, channel: h.channel, flags: h.flags,
+      seq: h.seq, ack: h.ack, credit: h.credit, epoch: h.epoch, payload: frame.payload,
+    };
+    if (isIdle(h) || h.flags & (Flag.more | Flag.cont)) return base;
+    const decoded = decodeMessage(h.channel, frame.payload);
+    return { ...base, fragments: 1, message: frame.payload, ...(decoded?.ok ? { decoded: decoded.value } : {}) };
   }
 
   private anomaly(code: AnomalyCode, startNs: number, endNs: number, detail: string, extra: Partial<Pick<AnomalyRecord, 'txn' | 'dir' | 'offset' | 'count'>> = {}): AnomalyRecord {

@@ -8,9 +8,12 @@
 export class ByteBuffer {
   buf: Buffer;
   pos = 0;
+  /** Writes go through a DataView: Buffer's writeUInt32LE and friends range-check every call. */
+  private dv: DataView;
 
   constructor(initial = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initial);
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /** Makes room for `n` more bytes. */
@@ -22,6 +25,7 @@ export class ByteBuffer {
       const next = Buffer.allocUnsafe(size);
       this.buf.copy(next, 0, 0, this.pos);
       this.buf = next;
+      this.dv = new DataView(next.buffer, next.byteOffset, next.byteLength);
     }
     return this;
   }
@@ -31,12 +35,12 @@ export class ByteBuffer {
     return this;
   }
   u16(v: number): this {
-    this.buf.writeUInt16LE(v, this.pos);
+    this.dv.setUint16(this.pos, v, true);
     this.pos += 2;
     return this;
   }
   u32(v: number): this {
-    this.buf.writeUInt32LE(v >>> 0, this.pos);
+    this.dv.setUint32(this.pos, v, true);
     this.pos += 4;
     return this;
   }
@@ -46,13 +50,19 @@ export class ByteBuffer {
     return this.u32(lo).u32(hi);
   }
   f64(v: number): this {
-    this.buf.writeDoubleLE(v, this.pos);
+    this.dv.setFloat64(this.pos, v, true);
     this.pos += 8;
     return this;
   }
   bytes(b: Uint8Array): this {
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    const n = b.length;
+    if (n < 16) {
+      // TypedArray#set has a fixed cost that dominates for a handful of bytes.
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) buf[p++] = b[i];
+    } else this.buf.set(b, this.pos);
+    this.pos += n;
     return this;
   }
   /** Zero padding after a field of `len` bytes, up to the next multiple of 4. */

@@ -93,25 +93,26 @@ export interface UpperPdu {
 
 /** Parses the TLV header; null when it runs past the data (no end tag). */
 export function parseUpperPdu(data: Uint8Array): UpperPdu | null {
-  const b = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const b = data;
   let at = 0;
   let dissector: string | undefined, protocol: string | undefined, dir: number | undefined;
   while (at + 4 <= b.length) {
-    const tag = b.readUInt16BE(at);
-    const len = b.readUInt16BE(at + 2);
+    const tag = (b[at] << 8) | b[at + 1];
+    const len = (b[at + 2] << 8) | b[at + 3];
     at += 4;
     if (tag === TAG_END) return { dissector, protocol, dir, body: at + len };
     if (at + len > b.length) return null;
-    const value = b.subarray(at, at + len);
-    if (tag === TAG_DISSECTOR_NAME) dissector = zText(value);
-    else if (tag === TAG_COL_PROTOCOL) protocol = zText(value);
-    else if (tag === TAG_P2P_DIRECTION && len === 4) dir = value.readInt32BE(0);
+    if (tag === TAG_DISSECTOR_NAME) dissector = zText(b, at, at + len);
+    else if (tag === TAG_COL_PROTOCOL) protocol = zText(b, at, at + len);
+    else if (tag === TAG_P2P_DIRECTION && len === 4) dir = (b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];
     at += len;
   }
   return null;
 }
 
-function zText(v: Buffer): string {
-  const nul = v.indexOf(0);
-  return v.toString('latin1', 0, nul < 0 ? v.length : nul);
+/** A NUL-padded Latin-1 string. */
+function zText(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to && b[i] !== 0; i++) s += String.fromCharCode(b[i]);
+  return s;
 }

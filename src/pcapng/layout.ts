@@ -69,6 +69,11 @@ export function writeFrameMeta(out: ByteBuffer, m: FrameMeta): void {
   if (m.message && !m.messageIsPayload) out.bytes(m.message);
 }
 
+/** The reader hands out Buffers already; wrap plain Uint8Arrays only. */
+function asBuffer(d: Uint8Array): Buffer {
+  return Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+}
+
 function build(size: number, fill: (out: ByteBuffer) => void): Uint8Array {
   const out = new ByteBuffer(size);
   fill(out);
@@ -81,7 +86,7 @@ export function encodeFrameMeta(m: FrameMeta): Uint8Array {
 
 export function decodeFrameMeta(d: Uint8Array): FrameMeta | null {
   if (d.length < FRAME_META_SIZE || d[0] !== META_VERSION) return null;
-  const b = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  const b = asBuffer(d);
   const bits = b[1];
   let at = FRAME_META_SIZE;
   let header: FrameMeta['header'];
@@ -138,7 +143,7 @@ export type SpiPacket =
   | { readonly kind: 'line'; readonly startNs: number; readonly endNs: number; readonly line: LineName; readonly level: 0 | 1 };
 
 export function decodeSpiPacket(d: Uint8Array): SpiPacket | string {
-  const b = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  const b = asBuffer(d);
   if (b.length < LINE_HEADER_SIZE) return `SPI packet of ${b.length} bytes is shorter than its header`;
   const startNs = b.readDoubleLE(4);
   const endNs = b.readDoubleLE(12);
@@ -205,7 +210,7 @@ export function encodeEventBody(e: EventBody): Uint8Array {
 }
 
 export function decodeEventBody(d: Uint8Array): (EventBody & { readonly code: AnomalyCode }) | string {
-  const b = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  const b = asBuffer(d);
   if (b.length < EVENT_HEADER_SIZE || b[0] !== META_VERSION) return 'event body too short or of an unknown version';
   const bits = b[1];
   const head = EVENT_HEADER_SIZE;

@@ -122,13 +122,3 @@ export function parseOptions(buf: Buffer, start: number, end: number, le: boolea
   }
   return out;
 }
-
-/** Reads a u64 option value as a BigInt, in the section's byte order. */
-export function optU64(v: Buffer, le: boolean): bigint | undefined {
-  if (v.length !== 8) return undefined;
-  return le ? v.readBigUInt64LE(0) : v.readBigUInt64BE(0);
-}
-export function optU32(v: Buffer, le: boolean): number | undefined {
-  if (v.length !== 4) return undefined;
-  return le ? v.readUInt32LE(0) : v.readUInt32BE(0);
-}

@@ -22,9 +22,12 @@ import {
   BLOCK_EPB, BLOCK_IDB, BLOCK_SHB, BLOCK_SPB, BYTE_ORDER_MAGIC, EPB_FLAGS, EPB_PACKETID, EPB_QUEUE, IF_DESCRIPTION,
   IF_HARDWARE, IF_NAME, IF_TSOFFSET, IF_TSRESOL, SHB_HARDWARE, SHB_OS, SHB_USERAPPL,
 } from './blocks.ts';
-import { OPT_COMMENT, OPT_CUSTOM_BINARY_COPY, OPT_CUSTOM_BINARY_NOCOPY, optU32, optU64, pad4, parseOptions, type CustomOption } from './options.ts';
+import { OPT_COMMENT, OPT_CUSTOM_BINARY_COPY, OPT_CUSTOM_BINARY_NOCOPY, pad4, parseOptions, type CustomOption } from './options.ts';
 
 export const MAX_BLOCK_LENGTH = 256 * 1024 * 1024;
+
+const NO_COMMENTS: string[] = [];
+const NO_CUSTOM: CustomOption[] = [];
 
 export interface ShbBlock {
   readonly type: 'shb';
@@ -123,28 +126,44 @@ export class PcapngParser {
 
   constructor(private readonly source: string) {}
 
-  /** Parses what `chunk` completes into `out`. Throws SourceError (blocks before the fault are already in `out`). */
+  /**
+   * Parses what `chunk` completes into `out`. Throws SourceError (blocks before the fault are
+   * already in `out`). A block that straddles chunks is stitched from just the bytes it needs, so
+   * no chunk is copied whole.
+   */
   push(chunk: Buffer, out: PcapngBlock[]): void {
     if (chunk.length === 0) return;
     this.pending.push(chunk);
     this.pendingLen += chunk.length;
-    if (this.pendingLen < this.need) return;
-    const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingLen);
-    let at = 0;
-    try {
-      for (;;) {
-        const r = this.parseOne(buf, at, out);
-        if (r < 0) {
-          this.need = -r;
-          break;
-        }
-        at += r;
+    // Invariant between calls: pendingLen < need.
+    while (this.pendingLen >= this.need) {
+      let buf: Buffer;
+      let tail: Buffer | null = null;
+      if (this.pending.length === 1) buf = this.pending[0];
+      else {
+        const last = this.pending[this.pending.length - 1];
+        const take = this.need - (this.pendingLen - last.length);
+        buf = Buffer.concat([...this.pending.slice(0, -1), last.subarray(0, take)]);
+        tail = last.subarray(take);
       }
-    } finally {
-      const rest = buf.subarray(at);
-      this.pending = rest.length ? [rest] : [];
-      this.pendingLen = rest.length;
-      this.offset += at;
+      let at = 0;
+      try {
+        for (;;) {
+          const r = this.parseOne(buf, at, out);
+          if (r < 0) {
+            this.need = -r;
+            break;
+          }
+          at += r;
+        }
+      } finally {
+        const rest = buf.subarray(at);
+        this.pending = rest.length ? [rest] : [];
+        if (tail && tail.length) this.pending.push(tail);
+        this.pendingLen = rest.length + (tail ? tail.length : 0);
+        this.offset += at;
+      }
+      if (!tail) break;
     }
   }
 
@@ -180,19 +199,18 @@ export class PcapngParser {
     if (avail < len) return -len;
     const trail = le ? buf.readUInt32LE(at + len - 4) : buf.readUInt32BE(at + len - 4);
     if (trail !== len) this.fail(fileAt + len - 4, `trailing block length ${trail} differs from leading ${len}`);
-    const block = buf.subarray(at, at + len);
     switch (type) {
       case BLOCK_SHB:
-        out.push(this.shb(block, le, fileAt));
+        out.push(this.shb(buf.subarray(at, at + len), le, fileAt));
         break;
       case BLOCK_IDB:
-        out.push(this.idb(block, le, fileAt));
+        out.push(this.idb(buf.subarray(at, at + len), le, fileAt));
         break;
       case BLOCK_EPB:
-        out.push(this.epb(block, le, fileAt));
+        out.push(this.epb(buf, at, len, le, fileAt));
         break;
       case BLOCK_SPB:
-        out.push(this.spb(block, le, fileAt));
+        out.push(this.spb(buf.subarray(at, at + len), le, fileAt));
         break;
       default:
         out.push({ type: 'unknown', blockType: type, offset: fileAt });
@@ -249,46 +267,63 @@ export class PcapngParser {
     return idb;
   }
 
-  private epb(b: Buffer, le: boolean, fileAt: number): EpbBlock {
-    if (b.length < 32) this.fail(fileAt + 4, `enhanced packet block of ${b.length} bytes is shorter than 32`);
-    const r32 = le ? (i: number) => b.readUInt32LE(i) : (i: number) => b.readUInt32BE(i);
+  /**
+   * The hot path (one call per packet): reads straight from the chunk at `at`, options inline,
+   * one object shape for every EPB (absent options are undefined), shared empty arrays.
+   */
+  private epb(buf: Buffer, at: number, len: number, le: boolean, fileAt: number): EpbBlock {
+    if (len < 32) this.fail(fileAt + 4, `enhanced packet block of ${len} bytes is shorter than 32`);
+    const r32 = le ? (i: number) => buf.readUInt32LE(at + i) : (i: number) => buf.readUInt32BE(at + i);
+    const r16 = le ? (i: number) => buf.readUInt16LE(at + i) : (i: number) => buf.readUInt16BE(at + i);
     const interfaceId = r32(8);
     const iface = this.iface(interfaceId, fileAt + 8);
-    const timestamp = (BigInt(r32(12)) << 32n) | BigInt(r32(16));
+    const hi = r32(12);
+    const lo = r32(16);
+    const n = hi * 0x1_0000_0000 + lo;
+    const timestamp = n <= Number.MAX_SAFE_INTEGER ? BigInt(n) : (BigInt(hi) << 32n) | BigInt(lo);
     const capLen = r32(20);
     const originalLength = r32(24);
-    if (28 + pad4(capLen) > b.length - 4) this.fail(fileAt + 20, `captured length ${capLen} runs past the end of its block`);
-    const comments: string[] = [];
-    const custom: CustomOption[] = [];
+    const end = len - 4;
+    if (28 + pad4(capLen) > end) this.fail(fileAt + 20, `captured length ${capLen} runs past the end of its block`);
+    let comments: string[] = NO_COMMENTS;
+    let custom: CustomOption[] = NO_CUSTOM;
     let flags: number | undefined, packetId: bigint | undefined, queue: number | undefined;
-    for (const o of parseOptions(b, 28 + pad4(capLen), b.length - 4, le, this.source, fileAt)) {
-      switch (o.code) {
+    let o = 28 + pad4(capLen);
+    while (o < end) {
+      if (end - o < 4) this.fail(fileAt + o, 'option header cut by the end of its block');
+      const code = r16(o);
+      const olen = r16(o + 2);
+      if (code === 0) break;
+      const v = o + 4;
+      if (v + olen > end) this.fail(fileAt + o, `option ${code} of ${olen} bytes runs past the end of its block`);
+      switch (code) {
         case OPT_COMMENT:
-          comments.push(o.value.toString('utf8'));
+          if (comments === NO_COMMENTS) comments = [];
+          comments.push(buf.toString('utf8', at + v, at + v + olen));
           break;
         case EPB_FLAGS:
-          flags = optU32(o.value, le);
+          if (olen === 4) flags = r32(v);
           break;
         case EPB_PACKETID:
-          packetId = optU64(o.value, le);
+          if (olen === 8) packetId = le ? buf.readBigUInt64LE(at + v) : buf.readBigUInt64BE(at + v);
           break;
         case EPB_QUEUE:
-          queue = optU32(o.value, le);
+          if (olen === 4) queue = r32(v);
           break;
         case OPT_CUSTOM_BINARY_COPY:
         case OPT_CUSTOM_BINARY_NOCOPY:
-          if (o.value.length >= 4) custom.push({ pen: le ? o.value.readUInt32LE(0) : o.value.readUInt32BE(0), data: o.value.subarray(4) });
+          if (olen >= 4) {
+            if (custom === NO_CUSTOM) custom = [];
+            custom.push({ pen: r32(v), data: buf.subarray(at + v + 4, at + v + olen) });
+          }
           break;
       }
+      o = v + pad4(olen);
     }
-    const epb: EpbBlock = {
+    return {
       type: 'epb', offset: fileAt, interfaceId, iface, timestamp, originalLength,
-      data: b.subarray(28, 28 + capLen), comments, custom,
+      data: buf.subarray(at + 28, at + 28 + capLen), flags, packetId, queue, comments, custom,
     };
-    if (flags !== undefined) (epb as { flags?: number }).flags = flags;
-    if (packetId !== undefined) (epb as { packetId?: bigint }).packetId = packetId;
-    if (queue !== undefined) (epb as { queue?: number }).queue = queue;
-    return epb;
   }
 
   private spb(b: Buffer, le: boolean, fileAt: number): SpbBlock {

@@ -74,6 +74,10 @@ export class RecordPcapngSink {
     });
   }
 
+  async flush(): Promise<void> {
+    await this.writer.flush();
+  }
+
   async close(): Promise<void> {
     await this.writer.close();
   }
@@ -81,6 +85,9 @@ export class RecordPcapngSink {
 
 async function drain(records: RecordStream, sink: RecordPcapngSink): Promise<SinkCounts> {
   try {
+    // Header and interfaces go out before the first record: a live reader (an extcap fifo) can
+    // show the interfaces while the capture is still quiet.
+    await sink.flush();
     for await (const batch of records) await sink.write(batch);
   } finally {
     await sink.close();

@@ -192,7 +192,7 @@ export class SpiBus {
   glitch(pulseNs = 50): boolean {
     if (!this.idle) return false;
     const t = this.sched.now;
-    this.out.push({ kind: 'anomaly', startNs: t, endNs: t + pulseNs, code: 'cs-glitch', detail: `CS low for ${pulseNs} ns with no clock` });
+    this.out.push({ kind: 'anomaly', startNs: t, endNs: t + pulseNs, code: 'cs-glitch', detail: `CS active for ${pulseNs} ns with no clock: not a transaction` });
     this.stats.glitches++;
     this.freeAt = t + pulseNs + this.opts.csGapNs;
     const target = this.target;

@@ -80,9 +80,16 @@ export async function* decodeSpi(
       (timing.gapNs !== undefined ? `${timing.gapNs} ns` : `${timing.gapBits} bit periods`));
   }
   const dec = new SpiDecoder(map, { ...timing, mode, initialLevels: opts.initialLevels ?? false, onNote: opts.onNote });
-  for await (const b of input) {
-    const recs = dec.push(b);
-    if (recs.length > 0) yield recs;
+  try {
+    for await (const b of input) {
+      const recs = dec.push(b);
+      if (recs.length > 0) yield recs;
+    }
+  } catch (err) {
+    // The source failed: what was decoded up to the fault still goes out before the error.
+    const rest = dec.finish();
+    if (rest.length > 0) yield rest;
+    throw err;
   }
   const rest = dec.finish();
   if (rest.length > 0) yield rest;

@@ -9,7 +9,8 @@
  *     Words wider than 8 bits are stored big-endian in ceil(wordBits / 8) bytes.
  *   - LineRecord per edge of READY, IRQ, RESET (when mapped) and, with `csLines`, CS. With
  *     `initialLevels`, also one per line at the capture start giving its level there.
- *   - AnomalyRecords: `cs-glitch` (CS pulse, active or inactive, shorter than glitchNs: ignored for
+ *   - AnomalyRecords: `cs-glitch` (a CS assertion that clocked no bit, whatever its length; or a CS
+ *     pulse, active or inactive, shorter than glitchNs: ignored for
  *     framing), `mid-transaction-start` (capture starts with CS active: that transaction is NOT
  *     emitted, because its word alignment is unknown; the anomaly spans capture start to CS release
  *     and `count` says how many bits were clocked in it), `partial-word`, `clock-outside-cs` (one
@@ -440,6 +441,14 @@ export class SpiDecoder {
         detail: `capture starts inside a transaction: ${n} bits clocked before ${this.noCs ? 'the first clock gap' : 'CS release'} not decoded (word alignment unknown)`,
       });
       this.skipTxn = false;
+      return;
+    }
+    if (this.bytes.length === 0 && partial === 0 && !this.noCs) {
+      // CS asserted but nothing clocked: not a transaction (the buddy's DMA sees an empty transfer).
+      this.held.push({
+        kind: 'anomaly', code: 'cs-glitch', startNs: this.txnStart, endNs: end,
+        detail: `CS active for ${end - this.txnStart} ns with no clock: not a transaction`,
+      });
       return;
     }
     const txn = this.txnIndex++;

@@ -130,8 +130,18 @@ export async function detectSpiMode(
   let csEdges = 0;
   let prev = -1;
   let done = false;
+  // A fault in the head must not cost the records before it: detect from what was read, replay
+  // it, then raise the fault where the stream reached it.
+  let failure: { error: unknown } | null = null;
   while (changes < maxChanges && csEdges < 2 * maxTxns + 1) {
-    const r = await it.next();
+    let r: IteratorResult<ChangeBatch>;
+    try {
+      r = await it.next();
+    } catch (error) {
+      failure = { error };
+      done = true;
+      break;
+    }
     if (r.done) {
       done = true;
       break;
@@ -148,6 +158,7 @@ export async function detectSpiMode(
   const detection = detectFromBatches(info, head, map, opts);
   async function* replay(): AsyncGenerator<ChangeBatch> {
     yield* head;
+    if (failure) throw failure.error;
     if (done) return;
     for (;;) {
       const r = await it.next();

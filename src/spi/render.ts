@@ -5,6 +5,10 @@
  * Consumes, in time order (an async iterable of arrays), RenderItems:
  *   {kind:'txn', startNs, mosi, miso, bitHz?, mode?, csSetupNs?, csHoldNs?}
  *   {kind:'line', line:'ready'|'irq'|'reset', timeNs, level}
+ *   {kind:'cs-pulse', startNs, endNs}   (CS asserted with no clock: a glitch, as the simulator injects)
+ * A transaction may pause its clock after `pauseAfterBytes` bytes for `pauseNs` (the CPU's turnaround
+ * between the header and body phases) and may give `endNs`, the CS release time, when the sender
+ * holds CS longer than setup + bits + hold (the simulator's records carry it).
  * Emits SignalInfo (channels SCK, MOSI, MISO, CS, READY, IRQ, RESET: bits 0..6, see RENDER_MAP) and
  * ChangeBatches. The first change (at `startNs`, default 0) is the initial state: CS inactive, SCK
  * idle, data 0, READY 0, IRQ 0, RESET 1 unless `initial` says otherwise.
@@ -33,6 +37,15 @@ export interface RenderTxn {
   readonly mode?: SpiMode;
   readonly csSetupNs?: number;
   readonly csHoldNs?: number;
+  readonly pauseAfterBytes?: number;
+  readonly pauseNs?: number;
+  readonly endNs?: number;
+}
+
+export interface RenderCsPulse {
+  readonly kind: 'cs-pulse';
+  readonly startNs: number;
+  readonly endNs: number;
 }
 
 export interface RenderLine {
@@ -42,7 +55,7 @@ export interface RenderLine {
   readonly level: 0 | 1;
 }
 
-export type RenderItem = RenderTxn | RenderLine;
+export type RenderItem = RenderTxn | RenderLine | RenderCsPulse;
 
 export interface RenderOptions {
   readonly bitHz?: number;
@@ -84,7 +97,10 @@ function wordCount(t: RenderTxn, mode: SpiMode): number {
 /** When a rendered transaction releases CS (before quantisation). */
 export function renderedEndNs(t: RenderTxn, opts: RenderOptions = {}): number {
   const { mode, period, setup, hold } = timingOf(t, opts);
-  return t.startNs + setup + wordCount(t, mode) * mode.wordBits * period + hold;
+  const words = wordCount(t, mode);
+  const bytes = words * Math.ceil(mode.wordBits / 8);
+  const pause = t.pauseAfterBytes !== undefined && bytes > t.pauseAfterBytes ? (t.pauseNs ?? 0) : 0;
+  return Math.max(t.endNs ?? -Infinity, t.startNs + setup + words * mode.wordBits * period + pause + hold);
 }
 
 export function renderSpi(items: AsyncIterable<readonly RenderItem[]>, opts: RenderOptions = {}): { info: SignalInfo; batches: AsyncIterable<ChangeBatch> } {
@@ -161,6 +177,16 @@ async function* generate(items: AsyncIterable<readonly RenderItem[]>, o: RenderO
         continue;
       }
       flushUpTo(Infinity);
+      if (it.kind === 'cs-pulse') {
+        if (it.startNs < txnEnd || q(it.startNs) < lastT || !(it.endNs > it.startNs)) {
+          throw new RangeError(`render: CS pulse at ${it.startNs}..${it.endNs} ns overlaps or precedes the previous item (${Math.max(txnEnd, lastT)} ns)`);
+        }
+        const on = mode0.csActive === 'low' ? 0 : CS;
+        add(it.startNs, CS, on);
+        add(it.endNs, CS, on ^ CS);
+        txnEnd = it.endNs;
+        continue;
+      }
       const { mode, period: T, setup, hold } = timingOf(it, o);
       if (P !== undefined && T < 4 * P * (1 - 1e-9)) {
         throw new RangeError(`render: bit clock ${(1e9 / T).toExponential(3)} Hz needs a sample rate of at least 4x (${(4e9 / T).toExponential(3)} Hz); got ${(1e9 / P).toExponential(3)} Hz`);
@@ -178,7 +204,8 @@ async function* generate(items: AsyncIterable<readonly RenderItem[]>, o: RenderO
       const wb = mode.wordBits;
       const bpw = Math.ceil(wb / 8);
       const words = wordCount(it, mode);
-      const tc = it.startNs + setup;
+      let tc = it.startNs + setup;
+      const pauseBit = it.pauseAfterBytes !== undefined && it.pauseNs ? it.pauseAfterBytes * 8 : -1;
       let i = 0;
       for (let w = 0; w < words; w++) {
         let mo = 0, mi = 0;
@@ -187,6 +214,8 @@ async function* generate(items: AsyncIterable<readonly RenderItem[]>, o: RenderO
           mi = mi * 256 + (it.miso[w * bpw + k] ?? 0);
         }
         for (let j = 0; j < wb; j++, i++) {
+          // The clock stops (idle level) for the turnaround, then resumes with bit `pauseBit`.
+          if (i === pauseBit && pauseBit > 0) tc += it.pauseNs ?? 0;
           const sh = mode.bitOrder === 'msb' ? wb - 1 - j : j;
           const v = ((mo >>> sh) & 1 ? MOSI : 0) | ((mi >>> sh) & 1 ? MISO : 0);
           const t = tc + i * T;
@@ -200,7 +229,7 @@ async function* generate(items: AsyncIterable<readonly RenderItem[]>, o: RenderO
           }
         }
       }
-      txnEnd = tc + i * T + hold;
+      txnEnd = Math.max(tc + i * T + hold, it.endNs ?? -Infinity);
       add(txnEnd, CS, csOn ^ CS);
       if (full.length > 0) yield* full.splice(0);
     }

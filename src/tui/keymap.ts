@@ -2,16 +2,34 @@
  * Keys to viewer actions, as a pure function of the state (so the reducer can apply it to the state
  * current when the key is handled: keys typed faster than frames must not see a stale prompt).
  * With the filter/search prompt open, typed text goes to the prompt; otherwise keys move, open
- * panes, filter, zoom and quit. With the detail pane focused (Tab), ↑/↓ move the hex field cursor.
+ * panes, filter, zoom and quit. With the detail pane focused (Tab), ↑/↓ move the hex field cursor
+ * and PgUp/PgDn scroll the decoded tree.
+ * The mouse wheel moves the selection by three rows.
  */
 import type { Key } from 'ink';
 import type { ViewAction, ViewState } from './view-state.ts';
+
+const MOUSE = /^\[<(\d+);\d+;\d+[Mm]$/;
+
+/** True for an SGR mouse report as Ink passes it on ("[<65;10;12M"). */
+export function isMouseReport(input: string): boolean {
+  return MOUSE.test(input);
+}
+const WHEEL_ROWS = 3;
 
 /** The subset of Ink's Key the viewer reads. */
 export type KeyInfo = Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageDown' | 'pageUp' | 'home' | 'end' | 'return' | 'escape' | 'ctrl' | 'meta' | 'tab' | 'backspace' | 'delete'>;
 
 /** The action for a key press, or 'quit', or null for keys the viewer does not use. */
 export function actionForKey(s: ViewState, input: string, key: KeyInfo): ViewAction | 'quit' | null {
+  // SGR mouse reports (run.tsx turns them on; Ink hands them over without the ESC): wheel scrolls.
+  const mouse = MOUSE.exec(input);
+  if (mouse) {
+    const button = Number(mouse[1]);
+    if (button === 64) return { type: 'scroll', delta: -WHEEL_ROWS };
+    if (button === 65) return { type: 'scroll', delta: WHEEL_ROWS };
+    return null;
+  }
   if (s.prompt) {
     if (key.return) return { type: 'prompt-submit' };
     if (key.escape) return { type: 'prompt-cancel' };
@@ -22,8 +40,8 @@ export function actionForKey(s: ViewState, input: string, key: KeyInfo): ViewAct
   const inDetail = s.detail && s.focus === 'detail';
   if (key.upArrow || input === 'k') return inDetail ? { type: 'field-previous' } : { type: 'select-previous' };
   if (key.downArrow || input === 'j') return inDetail ? { type: 'field-next' } : { type: 'select-next' };
-  if (key.pageDown || input === ' ') return { type: 'page-down' };
-  if (key.pageUp) return { type: 'page-up' };
+  if (key.pageDown || input === ' ') return inDetail ? { type: 'tree-scroll', delta: 5 } : { type: 'page-down' };
+  if (key.pageUp) return inDetail ? { type: 'tree-scroll', delta: -5 } : { type: 'page-up' };
   if (key.home || input === 'g') return { type: 'select-first' };
   if (key.end || input === 'G') return { type: 'select-last' };
   if (key.return) return { type: 'open-detail' };

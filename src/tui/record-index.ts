@@ -1,7 +1,8 @@
 /**
  * The viewer's record index: every record of a capture, plus compact per-record arrays (start time,
- * lane, direction, payload size) that the list, the timeline strip and the filter scan without
- * touching the record objects. Built incrementally: `append(batch)` as batches arrive from the
+ * lane, direction) and sparse running totals (records per lane, frame bytes per direction) that the
+ * list, the timeline strip and the filter read without touching the record objects. It also keeps
+ * the capture summary (records per channel, anomalies, duration) current as batches arrive. Built incrementally: `append(batch)` as batches arrive from the
  * record stream, so a live capture can keep appending. Also links control requests to their replies
  * (by request id), maps SPI transaction numbers to their TxnRecord, and keeps READY/IRQ levels.
  *
@@ -14,13 +15,19 @@
  *   index.summaryText(0)   // 'hello #1 protocol=1 ...'
  *   index.pairOf(0)        // index of the `ok #1` reply, or -1
  */
+import { newSummary, type RecordSummary } from '../cli/record-summary.ts';
+import { channelName } from '../protocol/constants.ts';
 import { CONTROL_CODES } from '../protocol/control-schema.ts';
-import { addToSummary, newSummary, type RecordSummary } from '../cli/record-summary.ts';
+import { frameSize } from '../protocol/frame.ts';
 import { laneOf, summary, TraceMetaIndex, type Lane } from '../records/describe.ts';
 import type { BuddyRecord, FrameRecord, LineName, TxnRecord } from '../records/types.ts';
+import { Series } from './series.ts';
 
 export const LANE_CODES: readonly Lane[] = ['control', 'ethernet', 'trace', 'ble', 'reserved', 'idle', 'line', 'anomaly', 'txn'];
 const LANE_CODE: Readonly<Record<Lane, number>> = Object.fromEntries(LANE_CODES.map((l, i) => [l, i])) as Record<Lane, number>;
+
+/** Lanes the strip counts records of. */
+export const STRIP_COUNT_LANES: readonly Lane[] = ['control', 'ethernet', 'trace', 'ble', 'anomaly'];
 
 /** Direction codes in `dirCode`: 0 none, 1 cpu-to-buddy (MOSI), 2 buddy-to-cpu (MISO). */
 export const DIR_NONE = 0;
@@ -40,7 +47,7 @@ export function controlCode(r: BuddyRecord): number {
   return m.type === 'unknown' ? m.code : CONTROL_CODES[m.type];
 }
 
-function grow<T extends Float64Array | Uint8Array | Uint16Array>(a: T, need: number, make: (n: number) => T): T {
+function grow<T extends Float64Array | Uint8Array>(a: T, need: number, make: (n: number) => T): T {
   if (need <= a.length) return a;
   const b = make(Math.max(need, a.length * 2));
   b.set(a);
@@ -53,16 +60,29 @@ export class RecordIndex {
   private start = new Float64Array(1024);
   private laneArr = new Uint8Array(1024);
   private dirArr = new Uint8Array(1024);
-  /** Payload bytes per record (frames), for the MOSI/MISO activity lanes. */
-  private sizeArr = new Uint16Array(1024);
+  /**
+   * Sparse series for the timeline strip: records per counted lane, and wire bytes of non-idle
+   * frames per direction. A strip cell is two binary searches, however many records it covers.
+   */
+  private readonly laneSeries = STRIP_COUNT_LANES.map(() => new Series());
+  private readonly mosiSeries = new Series();
+  private readonly misoSeries = new Series();
   private readonly summaries: (string | undefined)[] = [];
   private readonly metas = new TraceMetaIndex();
-  private readonly txnAt = new Map<number, number>();
+  /** Record index of each transaction number + 1 (0: not seen); numbers are dense from 0. */
+  private txnAt = new Int32Array(1024);
   private readonly pairs = new Map<number, number>();
   private readonly pending = new Map<number, number>();
   readonly lines: Readonly<Record<LineName, LineLevels>> = {
     ready: { t: [], level: [] }, irq: { t: [], level: [] }, reset: { t: [], level: [] }, cs: { t: [], level: [] },
   };
+  /** Counters behind `summary` (kept here: the shared addToSummary costs more than the rest of append). */
+  private readonly channelCount = new Uint32Array(256);
+  private idleCount = 0;
+  private messageCount = 0;
+  private readonly anomalyCount = new Map<string, number>();
+  private minStart = Infinity;
+  private maxEnd = -Infinity;
   /** Records per lane over the whole capture (the strip only draws lanes that have any). */
   readonly laneTotals = new Uint32Array(LANE_CODES.length);
   /** Set by the loader: true once the stream has ended. */
@@ -85,22 +105,37 @@ export class RecordIndex {
     this.start = grow(this.start, need, (n) => new Float64Array(n));
     this.laneArr = grow(this.laneArr, need, (n) => new Uint8Array(n));
     this.dirArr = grow(this.dirArr, need, (n) => new Uint8Array(n));
-    this.sizeArr = grow(this.sizeArr, need, (n) => new Uint16Array(n));
-    addToSummary(this.summary, batch);
+    const countSlot = LANE_CODES.map((l) => STRIP_COUNT_LANES.indexOf(l));
     for (let k = 0; k < batch.length; k++) {
       const r = batch[k];
       const i = base + k;
       this.records.push(r);
       this.start[i] = r.startNs;
+      if (r.startNs < this.minStart) this.minStart = r.startNs;
+      if (r.endNs > this.maxEnd) this.maxEnd = r.endNs;
       const lane = LANE_CODE[laneOf(r)];
       this.laneArr[i] = lane;
       this.laneTotals[lane]++;
+      const slot = countSlot[lane];
+      if (slot >= 0) this.laneSeries[slot].add(i);
       if (r.kind === 'frame') {
         this.dirArr[i] = r.dir === 'cpu-to-buddy' ? DIR_MOSI : DIR_MISO;
-        this.sizeArr[i] = Math.min(r.payload.length + 16, 0xffff);
+        if (r.channel === 0 && r.payload.length === 0) this.idleCount++;
+        else {
+          this.channelCount[r.channel & 0xff]++;
+          (r.dir === 'cpu-to-buddy' ? this.mosiSeries : this.misoSeries).add(i, frameSize(r.payload.length));
+        }
+        if (r.message) this.messageCount++;
         if (r.decoded) this.noteMessage(r, i);
       } else if (r.kind === 'txn') {
-        this.txnAt.set(r.txn, i);
+        if (r.txn >= 0 && r.txn < 0x4000000) {
+          if (r.txn >= this.txnAt.length) {
+            const b = new Int32Array(Math.max(r.txn + 1, this.txnAt.length * 2));
+            b.set(this.txnAt);
+            this.txnAt = b;
+          }
+          this.txnAt[r.txn] = i + 1;
+        }
       } else if (r.kind === 'line') {
         const l = this.lines[r.line];
         l.t.push(r.startNs);
@@ -108,10 +143,37 @@ export class RecordIndex {
       } else if (r.dir) {
         this.dirArr[i] = r.dir === 'cpu-to-buddy' ? DIR_MOSI : DIR_MISO;
       }
-      if (r.kind === 'anomaly' && r.code === 'buddy-reset') {
-        this.metas.observe(r);
-        this.pending.clear();
+      if (r.kind === 'anomaly') {
+        this.anomalyCount.set(r.code, (this.anomalyCount.get(r.code) ?? 0) + 1);
+        if (r.code === 'buddy-reset') {
+          this.metas.observe(r);
+          this.pending.clear();
+        }
       }
+    }
+    this.updateSummary(batch.length);
+  }
+
+  /** Writes the counters into the shared summary, in the shape addToSummary gives. */
+  private updateSummary(added: number): void {
+    const s = this.summary;
+    s.records += added;
+    const t = this.laneTotals;
+    const kinds = { txn: t[LANE_CODE.txn], line: t[LANE_CODE.line], anomaly: t[LANE_CODE.anomaly], frame: 0 };
+    kinds.frame = this.records.length - kinds.txn - kinds.line - kinds.anomaly;
+    for (const [k, v] of Object.entries(kinds)) if (v) s.kinds[k] = v;
+    const channels: Record<string, number> = {};
+    if (this.idleCount) channels.idle = this.idleCount;
+    this.channelCount.forEach((v, ch) => {
+      if (v) channels[channelName(ch)] = v;
+    });
+    s.channels = channels;
+    s.anomalies = Object.fromEntries(this.anomalyCount);
+    s.messages = this.messageCount;
+    if (this.minStart !== Infinity) {
+      s.firstNs = this.minStart;
+      s.lastNs = this.maxEnd;
+      s.durationNs = this.maxEnd - this.minStart;
     }
   }
 
@@ -152,9 +214,6 @@ export class RecordIndex {
   dirCode(i: number): number {
     return this.dirArr[i];
   }
-  wireSize(i: number): number {
-    return this.sizeArr[i];
-  }
   /** Idle frames and raw transactions: hidden from the list unless asked for. */
   hiddenByDefault(i: number): boolean {
     const l = this.laneArr[i];
@@ -187,9 +246,19 @@ export class RecordIndex {
     const r = this.records[i];
     const n = r.kind === 'txn' ? r.txn : r.kind === 'frame' || r.kind === 'anomaly' ? r.txn : undefined;
     if (n === undefined) return null;
-    const at = this.txnAt.get(n);
-    const t = at === undefined ? undefined : this.records[at];
+    const at = n >= 0 && n < this.txnAt.length ? this.txnAt[n] - 1 : -1;
+    const t = at < 0 ? undefined : this.records[at];
     return t?.kind === 'txn' ? t : null;
+  }
+
+  /** Records of a strip lane (one of STRIP_COUNT_LANES) among records [from, to). */
+  countBetween(lane: number, from: number, to: number): number {
+    return this.laneSeries[lane].sumBetween(from, to);
+  }
+
+  /** Wire bytes of non-idle frames in a direction among records [from, to). */
+  bytesBetween(dir: typeof DIR_MOSI | typeof DIR_MISO, from: number, to: number): number {
+    return (dir === DIR_MOSI ? this.mosiSeries : this.misoSeries).sumBetween(from, to);
   }
 
   /** First record index whose start time is >= tNs. */

@@ -53,7 +53,8 @@ export async function runViewer(records: RecordStream, summary: RecordSummary, o
   const stdout = opts.stdout ?? process.stdout;
   const index = new RecordIndex(summary);
   let quit = false;
-  stdout.write('\x1b[?1049h\x1b[H');
+  // Alternate screen (the shell's screen comes back on quit), and SGR mouse reports for the wheel.
+  stdout.write('\x1b[?1049h\x1b[H\x1b[?1000h\x1b[?1006h');
   const instance = render(<ViewerScreen index={index} loaded={0} />, {
     stdout, ...(opts.stdin ? { stdin: opts.stdin } : {}), patchConsole: false,
   });
@@ -67,7 +68,7 @@ export async function runViewer(records: RecordStream, summary: RecordSummary, o
   try {
     await exited;
   } finally {
-    stdout.write('\x1b[?1049l');
+    stdout.write('\x1b[?1000l\x1b[?1006l\x1b[?1049l');
   }
   await loading;
   return index;

@@ -12,7 +12,7 @@
  */
 import { parseFilter, type Filter } from './filter.ts';
 import { hexView } from './hex.ts';
-import { actionForKey, type KeyInfo } from './keymap.ts';
+import { actionForKey, isMouseReport, type KeyInfo } from './keymap.ts';
 import type { RecordIndex } from './record-index.ts';
 
 /** Record indices in the list, ascending. Append-only buffer shared between successive states. */
@@ -40,6 +40,8 @@ export interface ViewState {
   readonly focus: Pane;
   /** Field under the cursor in the detail pane's hex dump. */
   readonly field: number;
+  /** First line of the detail pane's tree on screen (PgUp/PgDn with the pane focused). */
+  readonly treeOffset: number;
   /** 0 shows the whole capture in the strip; each step halves the time window. */
   readonly zoom: number;
   readonly follow: boolean;
@@ -53,6 +55,7 @@ export type ViewAction =
   | { type: 'resize'; listHeight: number }
   | { type: 'select-next' } | { type: 'select-previous' }
   | { type: 'page-down' } | { type: 'page-up' }
+  | { type: 'scroll'; delta: number }
   | { type: 'select-first' } | { type: 'select-last' }
   | { type: 'select-record'; record: number }
   | { type: 'toggle-hidden' }
@@ -65,6 +68,7 @@ export type ViewAction =
   | { type: 'toggle-follow' }
   | { type: 'open-detail' } | { type: 'close-detail' } | { type: 'switch-pane' }
   | { type: 'field-next' } | { type: 'field-previous' }
+  | { type: 'tree-scroll'; delta: number }
   | { type: 'jump-pair' }
   | { type: 'key'; input: string; key: KeyInfo };
 
@@ -121,7 +125,8 @@ export function visibleWindow(s: ViewState): { visibleFromIndex: number; visible
 
 function select(s: ViewState, position: number, extra: Partial<ViewState> = {}): ViewState {
   const selected = s.rows.length === 0 ? -1 : Math.max(0, Math.min(s.rows.length - 1, position));
-  const next = { ...s, ...extra, selected, field: selected === s.selected ? s.field : 0 };
+  const same = selected === s.selected;
+  const next = { ...s, ...extra, selected, field: same ? s.field : 0, treeOffset: same ? s.treeOffset : 0 };
   return { ...next, visibleFromIndex: visibleWindow(next).visibleFromIndex };
 }
 
@@ -129,8 +134,16 @@ export function initialViewState(index: RecordIndex, listHeight: number): ViewSt
   const rows = extendRows(index, { buf: new Int32Array(1024), length: 0 }, 0, false, null);
   return {
     rows, scanned: index.length, selected: rows.length ? 0 : -1, visibleFromIndex: 0, listHeight, showHidden: false,
-    filter: null, search: null, prompt: null, detail: false, focus: 'list', field: 0, zoom: 0, follow: false, message: null, quit: false,
+    filter: null, search: null, prompt: null, detail: false, focus: 'list', field: 0, treeOffset: 0, zoom: 0, follow: false, message: null, quit: false,
   };
+}
+
+/** One character of a multi-key string as Ink would have parsed it alone. */
+function plainKey(ch: string, base: KeyInfo): { input: string; key: KeyInfo } {
+  if (ch === '\r' || ch === '\n') return { input: '', key: { ...base, return: true } };
+  if (ch === '\t') return { input: '', key: { ...base, tab: true } };
+  if (ch === '\u007f' || ch === '\b') return { input: '', key: { ...base, backspace: true } };
+  return { input: ch, key: base };
 }
 
 export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) => ViewState {
@@ -170,6 +183,8 @@ export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) =
         return select(s, s.selected + page, { message: null, visibleFromIndex: s.visibleFromIndex + page });
       case 'page-up':
         return select(s, s.selected - page, { message: null, follow: false, visibleFromIndex: Math.max(0, s.visibleFromIndex - page) });
+      case 'scroll':
+        return select(s, s.selected + a.delta, { message: null, ...(a.delta < 0 ? { follow: false } : {}) });
       case 'select-first':
         return select(s, 0, { message: null, follow: false });
       case 'select-last':
@@ -228,6 +243,9 @@ export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) =
       }
       case 'field-previous':
         return { ...s, field: Math.max(0, s.field - 1) };
+      case 'tree-scroll':
+        // Clamped when drawn: the pane knows how many lines the tree has and how many fit.
+        return { ...s, treeOffset: Math.max(0, s.treeOffset + a.delta) };
       case 'jump-pair': {
         const at = selectedRecord(s);
         const other = at < 0 ? -1 : index.pairOf(at);
@@ -237,9 +255,9 @@ export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) =
         return select(s, p, { message: null, follow: false });
       }
       case 'key': {
-        // Several keys can arrive as one string (typed faster than read): outside the prompt each counts.
-        if (!s.prompt && a.input.length > 1 && !a.input.includes('\u001b')) {
-          return [...a.input].reduce((acc, ch) => reduce(acc, { type: 'key', input: ch, key: a.key }), s);
+        // Keys typed faster than they are read arrive as one string ("j\r"): each one counts, in order.
+        if (a.input.length > 1 && !a.input.includes('\u001b') && !isMouseReport(a.input)) {
+          return [...a.input].reduce((acc, ch) => reduce(acc, { type: 'key', ...plainKey(ch, a.key) }), s);
         }
         const action = actionForKey(s, a.input, a.key);
         if (action === 'quit') return { ...s, quit: true };

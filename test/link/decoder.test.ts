@@ -163,3 +163,17 @@ describe('LinkDecoder', () => {
     void IDLE_CPU;
   });
 });
+
+describe('LinkDecoder across a buddy reset', () => {
+  it('does not track stale-epoch CPU frames, and restarts CPU sequence tracking when the CPU resyncs', () => {
+    const d = new LinkDecoder();
+    d.push([txn(0, frame({ epoch: 42, seq: 30, channel: Channel.control }, encodeControl(controlMessage('get_status', 1, {}))), idleBuddy({ seq: 500 }))]);
+    // The buddy rebooted (epoch 43); the CPU's frame in the same transaction is stale.
+    const reset = d.push([txn(1, frame({ epoch: 42, seq: 31, channel: Channel.control }, encodeControl(controlMessage('get_status', 1, {}))), idleBuddy({ epoch: 43, seq: 0 }))]);
+    assert.deepEqual(anomalies(reset).map((a) => a.code), ['buddy-reset', 'stale-epoch']);
+    // The CPU resyncs and restarts at seq 0: no repeats, no gaps.
+    const after: BuddyRecord[] = [];
+    for (let i = 0; i < 5; i++) after.push(...d.push([txn(2 + i, frame({ epoch: 43, seq: i, channel: Channel.control }, encodeControl(controlMessage('get_status', 1, {}))), idleBuddy({ epoch: 43, seq: 0 }))]));
+    assert.deepEqual(anomalies(after), []);
+  });
+});

@@ -91,6 +91,27 @@ describe('record <-> pcapng mapping', () => {
     assert.ok(back.status.truncatedAt !== undefined && back.status.truncatedAt < bytes.length - 10);
   });
 
+  it('gives back, for a file cut at every byte offset, exactly the records of the complete blocks', async () => {
+    const recs = sampleRecords().slice(0, 6);
+    const f = file();
+    await writeRecordsToPcapng(batches(recs), f);
+    const bytes = fs.readFileSync(f);
+    // Block ends, found by walking the total-length fields (independent of the reader).
+    const ends: number[] = [];
+    for (let at = 0; at < bytes.length; at += bytes.readUInt32LE(at + 4)) ends.push(at + bytes.readUInt32LE(at + 4));
+    const firstEpb = 6; // SHB + 5 IDBs come first
+    const cutFile = file();
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      fs.writeFileSync(cutFile, bytes.subarray(0, cut));
+      const back = await readAll(cutFile);
+      const complete = ends.slice(firstEpb).filter((e) => e <= cut).length;
+      const whole = ends.includes(cut);
+      const got = back.records.filter((r) => r.kind !== 'anomaly' || r.code !== 'truncated-capture');
+      assert.deepEqual(canon(got), canon(recs.slice(0, complete)), `cut ${cut}`);
+      assert.equal(back.status.truncatedAt !== undefined, !whole, `cut ${cut}`);
+    }
+  });
+
   it('turns a packet whose bytes were damaged into a source-error anomaly naming its offset', async () => {
     const recs: BuddyRecord[] = [{ kind: 'line', startNs: 5, endNs: 5, line: 'cs', level: 0 }];
     const f = file();

@@ -74,6 +74,26 @@ describe('pcapng writer', () => {
     assert.equal(Buffer.concat(chunks).toString('hex'), fs.readFileSync(f).toString('hex'));
   });
 
+  it('sends the section header and the five interfaces before the first record arrives (live outputs)', async () => {
+    const stream = new PassThrough();
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    async function* quiet() {
+      await gate;
+      yield sampleRecords().slice(0, 1);
+    }
+    const done = writeRecordsToPcapngOutput(quiet(), stream);
+    await new Promise((r) => setTimeout(r, 20));
+    const head = Buffer.concat(chunks);
+    const types: number[] = [];
+    for (let at = 0; at < head.length; at += head.readUInt32LE(at + 4)) types.push(head.readUInt32LE(at));
+    assert.deepEqual(types, [0x0a0d0d0a, 1, 1, 1, 1, 1]);
+    release();
+    await done;
+  });
+
   it('flushes and closes what was written when the record stream fails', async () => {
     const f = path.join(dir, 'fail.pcapng');
     async function* failing() {

@@ -52,15 +52,32 @@ test('uses a 20 ns glitch filter when the sample period is unknown', async () =>
   b.set(1000, 'cs', 0).set(1015, 'cs', 1);
   b.set(2000, 'cs', 0).set(2025, 'cs', 1);
   const recs = await decode(b, UNSAMPLED);
-  assert.deepEqual(recs.map((r) => [r.kind, r.startNs, r.endNs]), [['anomaly', 1000, 1015], ['txn', 2000, 2025]]);
-  assert.equal(ofKind(recs, 'txn')[0].mosi.length, 0);
+  // Both are glitches, for different reasons: the first is under the filter, the second is a CS
+  // assertion past the filter that clocked nothing (framed, but not a transaction).
+  assert.deepEqual(recs.map((r) => [r.kind, r.startNs, r.endNs]), [['anomaly', 1000, 1015], ['anomaly', 2000, 2025]]);
+  const [short, empty] = ofKind(recs, 'anomaly');
+  assert.match(short.detail, /< 20 ns\) ignored for framing/);
+  assert.match(empty.detail, /25 ns with no clock: not a transaction/);
+});
+
+test('reports a CS assertion that clocks nothing as a cs-glitch, without using a transaction index', async () => {
+  const b = new SignalBuilder({ cs: 1 });
+  b.set(1000, 'cs', 0).set(1500, 'cs', 1);
+  b.set(2000, 'cs', 0);
+  b.set(b.bits(2100, 100, 8, 0xa5, 0x5a) + 100, 'cs', 1);
+  const recs = await decode(b, UNSAMPLED);
+  assert.deepEqual(recs.map((r) => r.kind), ['anomaly', 'txn']);
+  assert.equal(ofKind(recs, 'anomaly')[0].code, 'cs-glitch');
+  assert.equal(ofKind(recs, 'txn')[0].txn, 0);
 });
 
 test('honours an explicit glitchNs option', async () => {
   const b = new SignalBuilder({ cs: 1 });
   b.set(1000, 'cs', 0).set(1015, 'cs', 1);
   const recs = await decode(b, UNSAMPLED, MAP, { glitchNs: 10 });
-  assert.deepEqual(recs.map((r) => r.kind), ['txn']);
+  // 15 ns passes a 10 ns filter: framed as a CS assertion, which clocked nothing.
+  assert.deepEqual(recs.map((r) => r.kind), ['anomaly']);
+  assert.match(ofKind(recs, 'anomaly')[0].detail, /no clock/);
 });
 
 test('skips a transaction cut by the capture start and reports its bits as mid-transaction-start', async () => {

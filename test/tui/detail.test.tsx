@@ -85,3 +85,26 @@ test('r jumps from a request to its reply and back, and the pane shows the laten
   await press(view, 'j', 'j', 'r');
   assert.match(frameText(view.lastFrame()).at(-1) ?? '', /no linked request or reply/);
 });
+
+test('folds the frame header into one line when the pane is short, keeping the decoded message visible', () => {
+  const index = sampleIndex();
+  const i = find(index, 'status #8 state=');
+  const { lastFrame } = render(<DetailPane index={index} record={i} field={0} width={80} height={8} focused={false} />);
+  const lines = frameText(lastFrame());
+  assert.equal(lines.length, 8);
+  assert.match(lines[1], /^▸ Frame header: channel: 1 \(control\), flags/);
+  assert.ok(lines.some((l) => l.startsWith('▾ Control: status id 8')));
+  assert.ok(lines.some((l) => l.includes('state: "connected"')));
+});
+
+test('PgDn in the focused detail pane scrolls a long tree, and a new selection starts at its top', async () => {
+  const view = render(<Viewer index={sampleIndex()} loaded={1} width={80} height={23} onQuit={() => {}} />);
+  const treeTop = (): string => frameText(view.lastFrame()).find((l, k, all) => k > 0 && all[k - 1].startsWith('── record')) ?? '';
+  await press(view, 'j', 'j', 'j', 'j', 'j', KEYS.enter);
+  assert.match(treeTop(), /^▸ Frame header: channel: 1/, 'the status reply is selected, its header folded');
+  await press(view, KEYS.tab, KEYS.pageDown);
+  assert.doesNotMatch(treeTop(), /Frame header/, 'the tree scrolled');
+  assert.match(treeTop(), /^\s+(state|mac|uptime_ms|tx_frames|rx_frames|tx_dropped|rx_dropped|trace_dropped): /);
+  await press(view, KEYS.tab, 'k');
+  assert.match(treeTop(), /Frame header/, 'another record shows its tree from the top');
+});

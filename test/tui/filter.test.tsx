@@ -107,4 +107,10 @@ test('keys typed faster than the screen redraws still reach the prompt', async (
   assert.equal(rows(view.lastFrame()).length, 4);
   await press(view, 'jj');
   assert.match(selected(view.lastFrame()), /get_status #8/, 'two keys in one read move twice');
+  await press(view, 'j\r');
+  assert.ok((view.lastFrame() ?? '').includes('Frame header'), 'Enter inside a string opens the detail pane');
+  await press(view, KEYS.escape); // closes the detail pane
+  await press(view, KEYS.escape); // clears the ctl filter
+  await press(view, '?ARP\r');
+  assert.match(selected(view.lastFrame()), /ARP/, 'a search typed in one go runs');
 });

@@ -28,8 +28,9 @@ export function line(tNs: number, level: 0 | 1): LineRecord {
   return { kind: 'line', line: 'ready', level, startNs: tNs, endNs: tNs };
 }
 
-/** The transaction stream: what a sniffer would hand the link stage. */
-export function sampleTxns(): BuddyRecord[] {
+/** The transaction stream: what a sniffer would hand the link stage; `repeats` > 1 repeats the
+ * exchange every 4.1 ms with sequence numbers and request ids carrying on (for make-sample.ts). */
+export function sampleTxns(repeats = 1): BuddyRecord[] {
   let cpuSeq = 0;
   let buddySeq = 0;
   const cpu = (channel: number, payload?: Uint8Array) => {
@@ -37,28 +38,32 @@ export function sampleTxns(): BuddyRecord[] {
     return f;
   };
   const buddy = (channel: number, payload?: Uint8Array) => encodeFrame({ ...BUDDY, channel, seq: payload ? buddySeq++ : buddySeq }, payload);
-  const hello = encodeControl(controlMessage('hello', 7, { protocol: 1, epoch: 42, max_frame: 1536, credit: 8, trace_level: null }));
-  const ok = encodeControl(controlMessage('ok', 7, {}));
-  const getStatus = encodeControl(controlMessage('get_status', 8, {}));
-  const status = encodeControl(controlMessage('status', 8, {
-    state: 'connected', mac: new Uint8Array([2, 0, 0, 0, 0, 1]), uptime_ms: 1000,
-    tx_frames: 1, rx_frames: 2, tx_dropped: 0, rx_dropped: 0, trace_dropped: 0,
-  }));
-  const eth = new Uint8Array(60);
-  eth.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x06]);
-  const broken = buddy(0);
-  broken[13] ^= 0xff; // header CRC no longer matches
   const out: BuddyRecord[] = [];
-  out.push(line(50_000, 1));
-  out.push(txn(1, cpu(1, hello), buddy(0)));
-  out.push(txn(2, cpu(0), buddy(1, ok)));
-  out.push(line(250_000, 0));
-  out.push(txn(3, cpu(1, getStatus), buddy(0)));
-  out.push(txn(4, cpu(0), buddy(1, status)));
-  out.push(txn(5, cpu(2, eth), buddy(0)));
-  out.push(txn(6, cpu(0), broken));
-  for (let k = 7; k < 40; k++) out.push(txn(k, cpu(0), buddy(0)));
-  out.push(txn(40, cpu(2, eth), buddy(0)));
+  for (let rep = 0; rep < repeats; rep++) {
+    const id = 7 + rep * 2;
+    const k0 = rep * 41;
+    const hello = encodeControl(controlMessage('hello', id, { protocol: 1, epoch: 42, max_frame: 1536, credit: 8, trace_level: null }));
+    const ok = encodeControl(controlMessage('ok', id, {}));
+    const getStatus = encodeControl(controlMessage('get_status', id + 1, {}));
+    const status = encodeControl(controlMessage('status', id + 1, {
+      state: 'connected', mac: new Uint8Array([2, 0, 0, 0, 0, 1]), uptime_ms: 1000,
+      tx_frames: 1, rx_frames: 2, tx_dropped: 0, rx_dropped: 0, trace_dropped: 0,
+    }));
+    const eth = new Uint8Array(60);
+    eth.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x06]);
+    const broken = buddy(0);
+    broken[13] ^= 0xff; // header CRC no longer matches
+    out.push(line(k0 * 100_000 + 50_000, 1));
+    out.push(txn(k0 + 1, cpu(1, hello), buddy(0)));
+    out.push(txn(k0 + 2, cpu(0), buddy(1, ok)));
+    out.push(line(k0 * 100_000 + 250_000, 0));
+    out.push(txn(k0 + 3, cpu(1, getStatus), buddy(0)));
+    out.push(txn(k0 + 4, cpu(0), buddy(1, status)));
+    out.push(txn(k0 + 5, cpu(2, eth), buddy(0)));
+    out.push(txn(k0 + 6, cpu(0), broken));
+    for (let k = 7; k < 40; k++) out.push(txn(k0 + k, cpu(0), buddy(0)));
+    out.push(txn(k0 + 40, cpu(2, eth), buddy(0)));
+  }
   return out;
 }
 

@@ -10,7 +10,7 @@ import { messageFor } from '../../src/cli/errors.ts';
 import { printError } from '../../src/cli/output.ts';
 
 try {
-  await yargs(hideBin(process.argv)).scriptName('buddyshark').command(viewCommand).demandCommand(1).strict().parseAsync();
+  await yargs(hideBin(process.argv)).scriptName('buddyshark').command(viewCommand).demandCommand(1).strict().fail(false).parseAsync();
 } catch (err) {
   const message = messageFor(err);
   if (message === null) throw err;

@@ -89,3 +89,24 @@ test('renders only the visible window of a large index', async () => {
   assert.match(lines(view.lastFrame()).at(-1) ?? '', /\[100000\/100000\]/);
   view.unmount();
 });
+
+test('the header shows the file, duration, records per channel, anomalies and the SPI mode', () => {
+  const index = sampleIndex();
+  Object.defineProperty(index.summary, 'spiMode', { value: 'mode 0 (CPOL 0, CPHA 0), MSB first, CS active low (detected)' });
+  const view = render(<Viewer index={index} loaded={1} width={160} height={30} onQuit={() => {}} />);
+  const [first, second] = lines(view.lastFrame());
+  assert.match(first, /^sample\.ndjson \(records\) {2}3\.960 ms {2}122 records\s*$/);
+  assert.match(second, /^frames: idle 73, control 4, ethernet 2 │ anomalies 1 \(header-crc 1\) │ SPI mode 0 \(CPOL 0, CPHA 0\)/);
+  view.unmount();
+});
+
+test('the mouse wheel moves the selection three rows at a time', async () => {
+  const index = new RecordIndex('lines');
+  index.append(lineRecords(50));
+  index.done = true;
+  const view = render(<Viewer index={index} loaded={1} width={80} height={23} onQuit={() => {}} />);
+  await press(view, '\u001B[<65;10;12M');
+  assert.match(selectedLine(view.lastFrame()) ?? '', /^›\s+3\.000\s/);
+  await press(view, '\u001B[<64;10;12M');
+  assert.match(selectedLine(view.lastFrame()) ?? '', /^›\s+0\.000\s/);
+});

@@ -5,7 +5,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { writeRecordsToPcapng } from '../../pcapng/sink.ts';
-import { inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { failIfTruncated, inputOptions, openInput, type InputArgs } from '../input-options.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 import { Progress } from '../progress.ts';
 import { addToSummary, summaryLines } from '../record-summary.ts';
@@ -48,11 +48,13 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
     }
     if (args.json) {
       writeJsonLine({ ...sum, output: args.write, packets: counts.packets, skipped: counts.skipped, byInterface: counts.byInterface });
+      failIfTruncated(args.input, opened);
       return;
     }
     const colour = useColour();
     const lines = summaryLines(sum);
     lines.push(`  wrote ${counts.packets} packets to ${args.write} (${Object.entries(counts.byInterface).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})${counts.skipped ? `, ${counts.skipped} raw records left out` : ''}`);
     process.stdout.write(`${lines.map((l, i) => (i === 0 ? paint('bold', l, colour) : l)).join('\n')}\n`);
+    failIfTruncated(args.input, opened);
   },
 };

@@ -6,7 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { directionArrow, laneOf, summary, TraceMetaIndex, type Lane } from '../../records/describe.ts';
 import { recordToJson } from '../../records/json.ts';
 import type { BuddyRecord } from '../../records/types.ts';
-import { inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { failIfTruncated, inputOptions, openInput, type InputArgs } from '../input-options.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 import { Progress } from '../progress.ts';
 import { addToSummary, newSummary, summaryLines } from '../record-summary.ts';
@@ -79,5 +79,6 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
     }
     if (args.json) writeJsonLine({ kind: 'summary', ...sum });
     else process.stdout.write(`\n${summaryLines(sum).map((l, i) => (i === 0 ? paint('bold', l, colour) : l)).join('\n')}\n`);
+    failIfTruncated(args.input, opened);
   },
 };

@@ -1,7 +1,8 @@
 /**
  * The detail pane for the selected record: the decoded tree and the SPI transaction on the left,
  * the hex dump with the field under the cursor highlighted on the right (↑/↓ move the cursor when
- * the pane has focus), and the request/reply link with its latency. Props only.
+ * the pane has focus; PgUp/PgDn scroll the tree), and the request/reply link with its latency.
+ * Props only.
  */
 import { Box, Text } from 'ink';
 import { pairLine, recordTree, txnLine } from '../detail.ts';
@@ -15,12 +16,14 @@ export interface DetailPaneProps {
   /** Record index, or -1 when nothing is selected. */
   readonly record: number;
   readonly field: number;
+  /** First tree line shown (clamped). */
+  readonly treeOffset?: number;
   readonly width: number;
   readonly height: number;
   readonly focused: boolean;
 }
 
-export function DetailPane({ index, record, field, width, height, focused }: DetailPaneProps) {
+export function DetailPane({ index, record, field, treeOffset = 0, width, height, focused }: DetailPaneProps) {
   const bodyRows = Math.max(1, height - 1);
   const title = record < 0 ? ' detail ' : ` record ${record + 1} of ${index.length} `;
   const rule = (
@@ -37,7 +40,7 @@ export function DetailPane({ index, record, field, width, height, focused }: Det
   const info = [txnLine(index, record)];
   const pair = pairLine(index, record);
   if (pair) info.push(pair);
-  const tree = recordTree(index, record).slice(0, Math.max(0, bodyRows - info.length));
+  const tree = recordTree(index, record, Math.max(0, bodyRows - info.length), treeOffset);
   const left = [...tree, ...info];
 
   const f = view.fields.length ? view.fields[Math.min(field, view.fields.length - 1)] : null;

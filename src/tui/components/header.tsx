@@ -19,8 +19,8 @@ const list = (o: Record<string, number>): string =>
 
 export function headerLines(s: RecordSummary, loading: boolean, error: string | null): [string, string] {
   const anomalies = Object.values(s.anomalies).reduce((a, b) => a + b, 0);
-  const state = error ? `  [stopped: ${error}]` : loading ? `  loading… ${s.records.toLocaleString('en')} records` : '';
-  const first = `${s.input} (${s.format})  ${formatDuration(s.durationNs)}  ${s.records.toLocaleString('en')} records${state}`;
+  const count = `${loading && !error ? 'loading… ' : ''}${s.records.toLocaleString('en')} records`;
+  const first = `${s.input} (${s.format})  ${formatDuration(s.durationNs)}  ${count}${error ? `  [stopped: ${error}]` : ''}`;
   const second = `frames: ${list(s.channels)} │ anomalies ${anomalies}${anomalies ? ` (${list(s.anomalies)})` : ''}${s.spiMode ? ` │ SPI ${s.spiMode}` : ''}`;
   return [first, second];
 }

@@ -70,7 +70,7 @@ export function ViewerFrame({ index, state, width, height }: ViewerFrameProps) {
       <TimelineStrip index={index} lanes={lanesAll.slice(0, layout.stripLanes)} width={layout.width} zoom={state.zoom} selectedNs={sel < 0 ? null : index.startNs(sel)} />
       <RecordList index={index} state={{ ...state, listHeight: layout.listHeight }} width={layout.width} focused={state.focus === 'list'} loading={loading} />
       {state.detail ? (
-        <DetailPane index={index} record={sel} field={state.field} width={layout.width} height={layout.detailHeight} focused={state.focus === 'detail'} />
+        <DetailPane index={index} record={sel} field={state.field} treeOffset={state.treeOffset} width={layout.width} height={layout.detailHeight} focused={state.focus === 'detail'} />
       ) : null}
       <StatusBar state={state} width={layout.width} />
     </Box>

@@ -1,0 +1,32 @@
+/** Finds a scenario by path or by name in captures/scenarios/, and loads it (with a seed override). */
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { loadScenario, type Scenario } from '../sim/index.ts';
+import { UserError } from './output.ts';
+
+export const SCENARIO_DIR = fileURLToPath(new URL('../../captures/scenarios/', import.meta.url));
+
+export function scenarioNames(): string[] {
+  try {
+    return readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** A path that exists, or the name of a shipped scenario; null when it is neither. */
+export function scenarioPath(nameOrPath: string): string | null {
+  if (existsSync(nameOrPath)) return nameOrPath;
+  const shipped = join(SCENARIO_DIR, `${nameOrPath}.json`);
+  return /^[\w-]+$/.test(nameOrPath) && existsSync(shipped) ? shipped : null;
+}
+
+export function openScenario(nameOrPath: string, seed?: number): Scenario {
+  const path = scenarioPath(nameOrPath);
+  if (!path) throw new UserError(`${nameOrPath}: no such scenario file or shipped scenario (shipped: ${scenarioNames().join(', ')})`);
+  const sc = loadScenario(path);
+  if (seed === undefined) return sc;
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer (got ${seed})`);
+  return { ...sc, seed };
+}
