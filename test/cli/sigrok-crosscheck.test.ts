@@ -12,7 +12,9 @@ import { writeSimOutput } from '../../src/cli/sim-outputs.ts';
 import { toHex } from '../../src/protocol/bytes.ts';
 import type { TxnRecord } from '../../src/records/types.ts';
 import { runScenario } from '../../src/sim/index.ts';
-import { collect, hasTool, tempDir } from './helpers.ts';
+import { canonical, collect, hasTool, tempDir } from './helpers.ts';
+import { openRecords } from '../../src/cli/open-records.ts';
+import { decodeLink } from '../../src/link/stream.ts';
 
 const skip = hasTool('sigrok-cli') ? false : 'sigrok-cli not installed';
 const dir = tempDir('bs-sigrok-');
@@ -45,5 +47,22 @@ describe('sigrok-cli decodes the simulator exports to the bytes the simulator se
         });
       });
     }
+  }
+});
+
+describe('a .sr written by sigrok-cli itself decodes to the records the simulator produced', { skip }, () => {
+  for (const name of ['demo', 'noisy-bus']) {
+    it(`${name}: simulate -> VCD -> sigrok-cli -o .sr -> buddyshark`, async () => {
+      const sc = openScenario(name);
+      const vcd = join(dir, `${name}-for-sigrok.vcd`);
+      const sr = join(dir, `${name}-by-sigrok.sr`);
+      await writeSimOutput(vcd, runScenario(sc).records, sc, { force: true, rateHz: 100e6 });
+      const conv = spawnSync('sigrok-cli', ['-i', vcd, '-o', sr], { encoding: 'utf8' });
+      assert.equal(conv.status, 0, conv.stderr);
+      const want = canonical((await collect(decodeLink(runScenario(sc).records))).map((r) => ({ ...r, startNs: Math.round(r.startNs / 10) * 10, endNs: Math.round(r.endNs / 10) * 10 })));
+      const got = canonical(await collect((await openRecords(sr)).records));
+      assert.equal(got.length, want.length);
+      got.forEach((g, i) => assert.equal(g, want[i], `record ${i}`));
+    });
   }
 });
