@@ -31,7 +31,7 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' })
       .example('$0 capture jig.sr -w jig.pcapng', 'logic-analyzer session to Wireshark') as unknown as Argv<CaptureArgs>,
   handler: async (args) => {
-    const progress = new Progress(`${args.input} -> ${args.write}`);
+    const progress = new Progress(`${args.input} -> ${args.write}`, args.input);
     const { opened, sum } = await openInput(args.input, args);
     let counts;
     try {

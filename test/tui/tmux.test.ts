@@ -1,0 +1,434 @@
+/**
+ * End-to-end test of `buddyshark view` in a real terminal: each test starts the viewer in a
+ * detached tmux session of a fixed size, types keys as a person would (tmux send-keys) and reads
+ * the screen back (tmux capture-pane), polling for the expected text after every key instead of
+ * sleeping. Covers the committed happy-path capture (captures/demo.pcapng) at 80x24 and 120x40,
+ * and a noisy-bus capture made by `buddyshark capture` (CRC errors, lost frames, CS glitches).
+ *
+ * The sessions live on a private tmux server (`-L`, no config file) that is killed at the end, so
+ * a person's own tmux is never touched. Skips when tmux is not installed.
+ * Expected counts come from the viewer's own header and are cross-checked against the list (the
+ * "ctl" filter keeps as many rows as the header counts control frames, and so on), so the test
+ * does not hard-code the capture's contents beyond the messages the scenarios always send.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ANOMALY_CODES } from '../../src/records/types.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const HAS_TMUX = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+const SOCKET = `buddyshark-test-${process.pid}`;
+/** Generous: the box running the tests may be loaded, and starting node + tsx takes seconds there. */
+const TIMEOUT_MS = 15_000;
+const POLL_MS = 40;
+
+/** The tmux server's environment, without node:test's marker (the viewer is not a test process). */
+const TMUX_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT'));
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', env: TMUX_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A list row as the viewer draws it: "›     180.400  C→B  CTRL      1  scan #2". */
+interface Row {
+  readonly selected: boolean;
+  readonly timeUs: number;
+  readonly label: string;
+  readonly text: string;
+}
+const ROW = /^([› ])\s*(\d+\.\d{3})  (.{3})  (\S+)\s+(.*)$/;
+
+class Screen {
+  readonly lines: string[];
+  constructor(readonly text: string) {
+    this.lines = text.split('\n');
+  }
+  get rows(): Row[] {
+    const out: Row[] = [];
+    for (const line of this.lines) {
+      const m = ROW.exec(line);
+      if (m) out.push({ selected: m[1] === '›', timeUs: Number(m[2]), label: m[4], text: line.slice(1).trimEnd() });
+    }
+    return out;
+  }
+  get selected(): Row | undefined {
+    return this.rows.find((r) => r.selected);
+  }
+  /** The status bar's "[position/rows]". */
+  get position(): { at: number; of: number } | null {
+    const m = /^\[(\d+)\/(\d+)\]/m.exec(this.text);
+    return m ? { at: Number(m[1]), of: Number(m[2]) } : null;
+  }
+  has(re: RegExp | string): boolean {
+    return typeof re === 'string' ? this.text.includes(re) : re.test(this.text);
+  }
+}
+
+/** One viewer running in one tmux session. */
+class ViewerPane {
+  readonly rcFile: string;
+  readonly errFile: string;
+  private alive = false;
+  last = new Screen('');
+
+  constructor(readonly name: string, readonly dir: string) {
+    this.rcFile = join(dir, `${name}.rc`);
+    this.errFile = join(dir, `${name}.stderr`);
+  }
+
+  start(capture: string, width: number, height: number): void {
+    const cmd = `env TERM=xterm-256color node bin/buddyshark.js view ${quote(capture)} 2>${quote(this.errFile)}; echo $? >${quote(this.rcFile)}`;
+    tmux('new-session', '-d', '-s', this.name, '-x', String(width), '-y', String(height), '-c', ROOT, cmd);
+    this.alive = true;
+  }
+
+  exists(): boolean {
+    return spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', 'has-session', '-t', `=${this.name}`], { stdio: 'ignore', env: TMUX_ENV }).status === 0;
+  }
+
+  screen(): Screen {
+    try {
+      this.last = new Screen(tmux('capture-pane', '-p', '-t', `=${this.name}:`));
+    } catch {
+      this.last = new Screen('');
+    }
+    return this.last;
+  }
+
+  /** Polls the pane until `ok` holds; fails with the last screen (and the viewer's stderr) otherwise. */
+  async waitFor(what: string, ok: (s: Screen) => boolean, timeoutMs = TIMEOUT_MS): Promise<Screen> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const s = this.screen();
+      if (ok(s)) return s;
+      if (Date.now() > until) {
+        const err = existsSync(this.errFile) ? readFileSync(this.errFile, 'utf8') : '';
+        assert.fail(`timed out waiting for ${what}; screen was:\n${s.text}${err ? `\nstderr:\n${err}` : ''}`);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Keys by tmux name ("j", "Enter", "NPage", "Escape"). */
+  keys(...names: string[]): void {
+    tmux('send-keys', '-t', `=${this.name}:`, ...names);
+  }
+
+  /** Literal text, character by character as typed. */
+  type(text: string): void {
+    tmux('send-keys', '-t', `=${this.name}:`, '-l', text);
+  }
+
+  /** Waits for the loaded UI of `file`: header with the final record count and the first row selected. */
+  async loaded(file: string): Promise<{ screen: Screen; records: number }> {
+    const s = await this.waitFor(`the loaded viewer of ${file}`, (x) =>
+      x.lines[0].startsWith(`${file} (pcapng)`) && /\d records/.test(x.lines[0]) && !x.lines[0].includes('loading') && x.position?.at === 1 && x.selected !== undefined);
+    const m = /  ([\d,]+) records/.exec(s.lines[0]);
+    assert.ok(m, `record count in the header: ${s.lines[0]}`);
+    return { screen: s, records: Number(m[1].replace(/,/g, '')) };
+  }
+
+  /** Presses q and waits until the viewer exited (the session closes), then checks the exit status. */
+  async quit(): Promise<void> {
+    this.keys('q');
+    const until = Date.now() + TIMEOUT_MS;
+    while (this.exists()) {
+      if (Date.now() > until) assert.fail(`the viewer did not quit on q; screen was:\n${this.screen().text}`);
+      await sleep(POLL_MS);
+    }
+    this.alive = false;
+    // Ink shows the cursor again on stderr when it exits: terminal control sequences are fine there.
+    const err = (existsSync(this.errFile) ? readFileSync(this.errFile, 'utf8') : '').replace(/\x1b\[[?\d;]*[a-zA-Z]/g, '');
+    assert.equal(readFileSync(this.rcFile, 'utf8').trim(), '0', `viewer exit status (stderr: ${err})`);
+    assert.equal(err, '', 'no message on stderr');
+  }
+
+  kill(): void {
+    if (this.alive && this.exists()) spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', 'kill-session', '-t', `=${this.name}`], { stdio: 'ignore', env: TMUX_ENV });
+    this.alive = false;
+  }
+}
+
+/** A header count such as "control 11" on the second header line (0 when absent). */
+function headerCount(s: Screen, name: string): number {
+  const m = new RegExp(`\\b${name} (\\d+)`).exec(s.lines[1]);
+  return m ? Number(m[1]) : 0;
+}
+
+/** "1.200 s", "30.8 µs" -> µs, with the half-unit of the last printed digit as tolerance. */
+function parseDuration(text: string): { us: number; tolerance: number } {
+  const m = /^(\d+)(?:\.(\d+))? (ns|µs|ms|s)$/.exec(text);
+  assert.ok(m, `a duration: ${text}`);
+  const scale = { ns: 1e-3, µs: 1, ms: 1e3, s: 1e6 }[m[3] as 'ns' | 'µs' | 'ms' | 's'];
+  const decimals = m[2]?.length ?? 0;
+  return { us: Number(`${m[1]}.${m[2] ?? '0'}`) * scale, tolerance: 0.5 * 10 ** -decimals * scale + 0.001 };
+}
+
+/** Moves the selection with j one row at a time until its row matches; asserts each step. */
+async function selectDownTo(pane: ViewerPane, match: RegExp, maxSteps: number): Promise<Screen> {
+  let s = pane.screen();
+  for (let step = 0; step < maxSteps && !match.test(s.selected?.text ?? ''); step++) {
+    const at = s.position?.at ?? 0;
+    pane.keys('j');
+    s = await pane.waitFor(`selection at ${at + 1}`, (x) => x.position?.at === at + 1);
+  }
+  assert.match(s.selected?.text ?? '', match);
+  return s;
+}
+
+let dir = '';
+let session = 0;
+const panes: ViewerPane[] = [];
+function newPane(): ViewerPane {
+  const p = new ViewerPane(`bs${process.pid}-${++session}`, dir);
+  panes.push(p);
+  return p;
+}
+
+describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmux not installed' }, () => {
+  let noisy = '';
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'buddyshark-tmux-'));
+    noisy = join(dir, 'noisy.pcapng');
+    execFileSync(process.execPath, ['bin/buddyshark.js', 'capture', 'noisy-bus', '-w', noisy], { cwd: ROOT, stdio: 'ignore', timeout: 60_000 });
+  });
+
+  after(() => {
+    for (const p of panes) p.kill();
+    spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', 'kill-server'], { stdio: 'ignore', env: TMUX_ENV });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('80x24 demo: header, scrolling, detail tree, request/reply jump with latency, ctl filter, quit', async () => {
+    const pane = newPane();
+    try {
+      pane.start('captures/demo.pcapng', 80, 24);
+      const { screen: first, records } = await pane.loaded('captures/demo.pcapng');
+
+      // Header: file, format, duration, counts per channel, no anomalies on the happy path.
+      assert.match(first.lines[0], /^captures\/demo\.pcapng \(pcapng\)  \d+\.\d{3} s  \d+ records/);
+      assert.match(first.lines[1], /^frames: .*control \d+.* │ anomalies 0/);
+      const control = headerCount(first, 'control');
+      assert.ok(control >= 4, `control frames in the header: ${first.lines[1]}`);
+      const listed = first.position!.of;
+      assert.ok(listed > 0 && listed <= records, `list rows ${listed} of ${records} records (idle and raw hidden)`);
+      assert.ok(first.lines.every((l) => l.length <= 80), 'nothing wider than the terminal');
+      assert.match(first.text, /↑↓\/jk move/, 'key help in the status bar');
+
+      // j, one press at a time: the selection moves to the row that was just below it.
+      let s = first;
+      for (let k = 0; k < 4; k++) {
+        const rows = s.rows;
+        const at = rows.findIndex((r) => r.selected);
+        const below = rows[at + 1];
+        const pos = s.position!.at;
+        pane.keys('j');
+        s = await pane.waitFor(`j to select row ${pos + 1}`, (x) => x.position?.at === pos + 1);
+        assert.equal(s.selected?.text, below.text, 'the selection moved down one row');
+      }
+
+      // PgDn: the selection jumps by most of a page and the list scrolls.
+      const topBefore = s.rows[0].text;
+      const posBefore = s.position!.at;
+      pane.keys('NPage');
+      s = await pane.waitFor('PgDn', (x) => (x.position?.at ?? 0) > posBefore + 1);
+      assert.notEqual(s.rows[0].text, topBefore, 'the list scrolled');
+      assert.ok(s.rows.some((r) => r.selected), 'the selection is on screen');
+
+      // g: back to the first row.
+      pane.keys('g');
+      s = await pane.waitFor('g to the first row', (x) => x.position?.at === 1);
+      assert.equal(s.selected?.text, first.selected?.text);
+
+      // /ctl Enter: only control rows, as many as the header counts control frames.
+      pane.type('/ctl');
+      await pane.waitFor('the filter prompt', (x) => x.has('/ctl█'));
+      pane.keys('Enter');
+      s = await pane.waitFor('the ctl filter', (x) => x.has('[filter: ctl]') && x.position?.of === control);
+      assert.ok(s.has(`${control} records match "ctl"`), s.text);
+      assert.equal(s.rows.length, Math.min(control, 15), 'the list shows the control rows only');
+      for (const r of s.rows) assert.equal(r.label, 'CTRL', `a control row: ${r.text}`);
+
+      // Down to the scan request, open the detail pane: tree, transaction, link to the reply.
+      s = await selectDownTo(pane, /C→B  CTRL\s+\d+  scan #\d+$/, control);
+      const request = s.selected!;
+      const id = /scan #(\d+)$/.exec(request.text)![1];
+      pane.keys('Enter');
+      s = await pane.waitFor('the detail pane', (x) => /── record \d+ of \d+ ─/.test(x.text) && x.has(`Control: scan id ${id}`));
+      assert.match(s.text, /Frame header/);
+      assert.match(s.text, /SPI txn #\d+ /);
+      assert.match(s.text, /frame MOSI \(\d+ bytes\)/, 'the hex dump title');
+      assert.match(s.text, /0000 b5 /, 'the hex dump starts with the sync byte');
+      const replyLine = /reply: scan_result #(\d+) after (\S+ \S+) \(r jumps\)/.exec(s.text);
+      assert.ok(replyLine, `the reply link in the detail pane:\n${s.text}`);
+      assert.equal(replyLine[1], id, 'the reply has the request id');
+
+      // r: the selection jumps to the reply; the pane shows the request and the same latency.
+      pane.keys('r');
+      s = await pane.waitFor('r to the reply', (x) => new RegExp(`scan_result #${id} `).test(x.selected?.text ?? '') && x.has(`request: scan #${id}, latency`));
+      const reply = s.selected!;
+      assert.match(reply.text, /B→C  CTRL/);
+      const back = /request: scan #\d+, latency (\S+ \S+) \(r jumps\)/.exec(s.text);
+      assert.equal(back?.[1], replyLine[2], 'the same latency both ways');
+      const latency = parseDuration(replyLine[2]);
+      const between = reply.timeUs - request.timeUs;
+      assert.ok(Math.abs(between - latency.us) <= latency.tolerance, `latency ${replyLine[2]} vs list times ${request.timeUs} -> ${reply.timeUs} µs`);
+
+      // r again: back to the request.
+      pane.keys('r');
+      s = await pane.waitFor('r back to the request', (x) => x.selected?.text === request.text);
+
+      // Esc closes the detail pane, Esc again clears the filter (the selection stays on the request).
+      pane.keys('Escape');
+      s = await pane.waitFor('Esc closes the detail pane', (x) => !/── record \d+ of/.test(x.text));
+      pane.keys('Escape');
+      s = await pane.waitFor('Esc clears the filter', (x) => x.has('filter cleared') && x.position?.of === listed);
+      assert.equal(s.selected?.text, request.text);
+      assert.ok(s.rows.some((r) => r.label !== 'CTRL'), 'other lanes are back');
+
+      await pane.quit();
+    } finally {
+      pane.kill();
+    }
+  });
+
+  test('120x40 demo: full detail tree, get_status reply latency, zoom, show-all toggle, quit', async () => {
+    const pane = newPane();
+    try {
+      pane.start('captures/demo.pcapng', 120, 40);
+      const { screen: first, records } = await pane.loaded('captures/demo.pcapng');
+      assert.ok(first.rows.length > 15, 'a taller terminal lists more rows');
+      assert.ok(first.lines.every((l) => l.length <= 120), 'nothing wider than the terminal');
+
+      // ? search for the get_status request.
+      pane.type('?get_status');
+      await pane.waitFor('the search prompt', (x) => x.has('?get_status█'));
+      pane.keys('Enter');
+      let s = await pane.waitFor('the search to find get_status', (x) => /C→B  CTRL\s+\d+  get_status #\d+/.test(x.selected?.text ?? ''));
+      assert.ok(s.has('[find: get_status]'));
+      const request = s.selected!;
+      const id = /get_status #(\d+)/.exec(request.text)![1];
+
+      // Enter: at this size the frame header is not folded, so its fields are listed.
+      pane.keys('Enter');
+      s = await pane.waitFor('the detail pane', (x) => x.has(`Control: get_status id ${id}`));
+      for (const field of ['▾ Frame header', 'channel: 1 (control)', 'flags: ', 'length: ', 'credit: ', 'epoch: ']) assert.ok(s.has(field), `${field} in\n${s.text}`);
+      assert.match(s.text, /^\s+seq: \d+ /m);
+      assert.match(s.text, /0000 b5 01 01 /, '16 bytes per hex line at this width');
+      const replyLine = /reply: status #(\d+) after (\S+ \S+) \(r jumps\)/.exec(s.text);
+      assert.ok(replyLine, `the reply link:\n${s.text}`);
+      assert.equal(replyLine[1], id);
+
+      pane.keys('r');
+      s = await pane.waitFor('r to the status reply', (x) => new RegExp(`status #${id} `).test(x.selected?.text ?? '') && x.has(`request: get_status #${id}, latency ${replyLine[2]}`));
+      assert.match(s.text, /state: "/, 'the decoded status fields');
+      const latency = parseDuration(replyLine[2]);
+      assert.ok(Math.abs(s.selected!.timeUs - request.timeUs - latency.us) <= latency.tolerance, `latency ${replyLine[2]}`);
+
+      // Tab focuses the detail pane; ↓ moves the hex field cursor to the next field.
+      assert.match(s.text, /▸ sync \(byte 0\) = 181 \(0xb5\)/, 'the hex cursor starts on the sync byte');
+      pane.keys('Tab');
+      pane.keys('Down');
+      s = await pane.waitFor('the hex cursor to move', (x) => /▸ [a-z_]+ \(bytes? [1-9]/.test(x.text));
+
+      // + zooms the strip in (the axis label shows the factor), - back out.
+      pane.keys('Escape');
+      s = await pane.waitFor('Esc closes the detail pane', (x) => !/── record \d+ of/.test(x.text));
+      assert.match(s.text, /^all   /m);
+      pane.keys('+');
+      s = await pane.waitFor('zoom ×2', (x) => /^×2 /m.test(x.text));
+      pane.keys('-');
+      s = await pane.waitFor('zoom back out', (x) => /^all   /m.test(x.text));
+
+      // a: idle frames and raw transactions join the list (every record), a again hides them.
+      const listed = s.position!.of;
+      const selected = s.selected?.text;
+      pane.keys('a');
+      s = await pane.waitFor('a shows all records', (x) => x.has('[all]') && x.position?.of === records);
+      assert.equal(s.selected?.text, selected, 'the selection stays on the reply');
+      assert.ok(s.rows.some((r) => r.label === 'SPI' || r.label === 'IDLE'), `raw transactions or idle frames listed:\n${s.text}`);
+      pane.keys('a');
+      s = await pane.waitFor('a hides them again', (x) => !x.has('[all]') && x.position?.of === listed);
+
+      await pane.quit();
+    } finally {
+      pane.kill();
+    }
+  });
+
+  test('80x24 noisy bus: anomalies-only filter, n to the next match, anomaly detail, quit', async () => {
+    const pane = newPane();
+    try {
+      pane.start(noisy, 80, 24);
+      const { screen: first } = await pane.loaded(noisy);
+      const anomalies = Number(/│ anomalies (\d+)/.exec(first.lines[1])?.[1]);
+      assert.ok(anomalies >= 5, `the header counts the anomalies: ${first.lines[1]}`);
+
+      // /! Enter: anomaly rows only, as many as the header counts.
+      pane.type('/!');
+      await pane.waitFor('the filter prompt', (x) => x.has('/!█'));
+      pane.keys('Enter');
+      let s = await pane.waitFor('the anomalies filter', (x) => x.has('[filter: !]') && x.position?.of === anomalies);
+      assert.ok(s.has(`${anomalies} records match "!"`));
+      assert.equal(s.rows.length, Math.min(anomalies, 15));
+      const codes = new Set<string>();
+      for (const r of s.rows) {
+        assert.equal(r.label, 'ANOM', `an anomaly row: ${r.text}`);
+        const code = /ANOM\s+([a-z-]+):/.exec(r.text)?.[1] ?? '';
+        assert.ok((ANOMALY_CODES as readonly string[]).includes(code), `a known anomaly code: ${r.text}`);
+        codes.add(code);
+      }
+      for (const c of ['cs-glitch', 'lost-frames', 'payload-crc']) assert.ok(codes.has(c), `${c} among ${[...codes].join(', ')}`);
+
+      // n: the next match of the filter is the next row.
+      const second = s.rows[1].text;
+      pane.keys('n');
+      s = await pane.waitFor('n to the next anomaly', (x) => x.position?.at === 2);
+      assert.equal(s.selected?.text, second);
+
+      // ?payload-crc: find a payload CRC error, n goes on to the next one further down.
+      pane.type('?payload-crc');
+      await pane.waitFor('the search prompt', (x) => x.has('?payload-crc█'));
+      pane.keys('Enter');
+      s = await pane.waitFor('the first payload-crc', (x) => /ANOM\s+payload-crc:/.test(x.selected?.text ?? ''));
+      const firstAt = s.position!.at;
+      const firstRow = s.selected!.text;
+      pane.keys('n');
+      s = await pane.waitFor('n to the next payload-crc', (x) => (x.position?.at ?? 0) > firstAt && /ANOM\s+payload-crc:/.test(x.selected?.text ?? ''));
+      assert.notEqual(s.selected?.text, firstRow);
+      pane.keys('N');
+      s = await pane.waitFor('N back to the previous payload-crc', (x) => x.position?.at === firstAt);
+      assert.equal(s.selected?.text, firstRow);
+
+      // Enter: the anomaly's detail (its code, the transaction it came from, the bytes).
+      pane.keys('Enter');
+      s = await pane.waitFor('the anomaly detail', (x) => /── record \d+ of \d+ ─/.test(x.text) && x.has('code: "payload-crc"'));
+      assert.match(s.text, /detail: "frame CRC 0x/);
+      assert.match(s.text, /SPI txn #\d+ /);
+      assert.match(s.text, / [0-9a-f]{4}( [0-9a-f]{2}){4,}/, 'the faulty frame in the hex dump');
+      assert.match(s.text, /▸ [a-z]+ \d* ?\(bytes? \d+/, 'the hex cursor on the faulty bytes');
+
+      // G with the filter on: the last anomaly, and n says there is no further match.
+      pane.keys('Escape');
+      await pane.waitFor('Esc closes the detail pane', (x) => !/── record \d+ of/.test(x.text));
+      pane.keys('G');
+      s = await pane.waitFor('G to the last anomaly', (x) => x.position?.at === anomalies);
+      pane.keys('n');
+      s = await pane.waitFor('no further match', (x) => x.has('no further match for "payload-crc"') || x.has('no further match for "!"'));
+
+      await pane.quit();
+    } finally {
+      pane.kill();
+    }
+  });
+});
