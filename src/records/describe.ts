@@ -123,7 +123,21 @@ function valueTree(name: string, v: unknown): TreeNode {
 }
 
 /** The decoded tree of a record, as the TUI detail pane and `protocol decode` show it. */
+function spanText(r: BuddyRecord): string {
+  const us = (ns: number): string => `${(ns / 1000).toFixed(3)} µs`;
+  return r.endNs > r.startNs ? `${us(r.startNs)} .. ${us(r.endNs)} (${us(r.endNs - r.startNs)})` : us(r.startNs);
+}
+
 export function detailTree(r: BuddyRecord): TreeNode[] {
+  if (r.kind === 'anomaly') {
+    const children: TreeNode[] = [{ label: r.detail }, { label: `time: ${spanText(r)} from capture start` }];
+    if (r.dir) children.push({ label: `direction: ${r.dir}` });
+    if (r.txn !== undefined) children.push({ label: `SPI transaction: #${r.txn}` });
+    if (r.offset !== undefined) children.push({ label: `byte offset: ${r.offset}` });
+    if (r.count !== undefined) children.push({ label: `count: ${r.count}` });
+    return [{ label: `Anomaly: ${r.code}`, children }];
+  }
+  if (r.kind === 'line') return [{ label: `${r.line.toUpperCase()} ${r.level ? 'rises (high)' : 'falls (low)'}`, children: [{ label: `time: ${spanText(r)} from capture start` }] }];
   if (r.kind !== 'frame') return [valueTree(r.kind, toJsonValue(r))];
   const header: TreeNode = {
     label: 'Frame header',

@@ -206,7 +206,7 @@ export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) =
         const query = parseFilter(s.prompt.text);
         if (s.prompt.kind === 'filter') {
           const next = rebuild(s, s.showHidden, query, { prompt: null });
-          return { ...next, message: query ? `${next.rows.length} records match "${query.text}"` : 'filter cleared' };
+          return { ...next, message: query ? `${next.rows.length} ${next.rows.length === 1 ? "record matches" : "records match"} "${query.text}"` : 'filter cleared' };
         }
         const next = { ...s, prompt: null, search: query };
         if (!query) return { ...next, message: 'search cleared' };
