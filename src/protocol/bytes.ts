@@ -17,6 +17,8 @@ export function writeU32(b: Uint8Array, at: number, v: number): void {
   b[at + 3] = (v >>> 24) & 0xff;
 }
 export function toHex(b: Uint8Array, sep = ''): string {
+  // The plain form is on the --json hot path: Node's hex encoder is ~40x faster than the loop.
+  if (sep === '') return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
   let s = '';
   for (let i = 0; i < b.length; i++) s += (i && sep ? sep : '') + b[i].toString(16).padStart(2, '0');
   return s;

@@ -13,11 +13,10 @@
  *
  * Example: `$timescale 1 us $end ... #5 1!` -> a change at 5000 ns with bit 0 set.
  */
-import type { ChangeBatch, SignalInfo } from '../signals/types.ts';
+import type { SignalInfo } from '../signals/types.ts';
 import type { ByteInput } from './byte-input.ts';
-import { ChangeBuilder } from './change-builder.ts';
 import { SourceError } from './errors.ts';
-import { LineCursor, textLines } from './text-lines.ts';
+import { clip, HeaderLines, scanVcdBody } from './vcd-body.ts';
 import type { SourceStats, SourceStream } from './types.ts';
 import { newStats } from './types.ts';
 
@@ -41,7 +40,7 @@ export interface VcdStats extends SourceStats {
 }
 
 export async function readVcd(input: ByteInput): Promise<SourceStream> {
-  const cur = new LineCursor(textLines(input.chunks(), input.name));
+  const cur = new HeaderLines(input.chunks(), input.name);
   const stats: VcdStats = { ...newStats(), ignoredChannels: [] };
   let header: Header;
   try {
@@ -51,7 +50,7 @@ export async function readVcd(input: ByteInput): Promise<SourceStream> {
     throw e;
   }
   const info: SignalInfo = { channels: header.channels, source: input.name };
-  return { kind: 'signals', info, batches: body(cur, header, input.name, stats), stats };
+  return { kind: 'signals', info, batches: scanVcdBody(cur.rest(), header, input.name, stats, EAGER_YIELD), stats };
 }
 
 function parseTimescale(tokens: string[]): { mul: number; div: number } | null {
@@ -62,7 +61,7 @@ function parseTimescale(tokens: string[]): { mul: number; div: number } | null {
   return ns >= 1 ? { mul: ns, div: 1 } : { mul: Number(m[1]), div: 1 / UNIT_NS[m[2]] };
 }
 
-async function readHeader(cur: LineCursor, source: string, stats: VcdStats): Promise<Header> {
+async function readHeader(cur: HeaderLines, source: string, stats: VcdStats): Promise<Header> {
   const channels: string[] = [];
   const ids = new Map<string, number>();
   let scale = { mul: 1, div: 1 };
@@ -134,96 +133,4 @@ async function readHeader(cur: LineCursor, source: string, stats: VcdStats): Pro
   }
 }
 
-/** Index of the first space or tab at or after `i`, or `line.length`. */
-function tokenEnd(line: string, i: number): number {
-  const n = line.length;
-  while (i < n) {
-    const c = line.charCodeAt(i);
-    if (c === 32 || c === 9) return i;
-    i++;
-  }
-  return n;
-}
-
-async function* body(cur: LineCursor, h: Header, source: string, stats: SourceStats): AsyncGenerator<ChangeBatch> {
-  const b = new ChangeBuilder();
-  const { ids, mul, div } = h;
-  // One-character ids (all of sigrok's, most simulators') resolve through a table, not the Map.
-  const byCode = new Int32Array(128).fill(-2);
-  for (const [id, bit] of ids) if (id.length === 1 && id.charCodeAt(0) < 128) byCode[id.charCodeAt(0)] = bit;
-  let state = 0;
-  let raw = 0; // current time in timescale units
-  let t = 0; // current time in ns
-  let skipNext = false; // the next token is the id of a vector/real value: skip it
-  let inComment = false;
-  let lineNo = 0;
-  try {
-    for await (const { lines, firstLine } of cur.rest()) {
-      for (let li = 0; li < lines.length; li++) {
-        lineNo = firstLine + li;
-        const line = lines[li];
-        const len = line.length;
-        let p = 0;
-        while (p < len) {
-          const c = line.charCodeAt(p);
-          if (c === 32 || c === 9) {
-            p++;
-            continue;
-          }
-          const e = tokenEnd(line, p + 1);
-          if (inComment) {
-            if (e - p === 4 && line.startsWith('$end', p)) inComment = false;
-          } else if (skipNext) {
-            skipNext = false;
-          } else if (c === 35 /* # */) {
-            let n = 0;
-            let k = p + 1;
-            for (; k < e; k++) {
-              const d = line.charCodeAt(k) - 48;
-              if (d < 0 || d > 9) break;
-              n = n * 10 + d;
-            }
-            if (k !== e || e === p + 1) throw new SourceError(source, `line ${lineNo}`, `bad timestamp "${clip(line.slice(p, e))}"`);
-            if (n < raw) throw new SourceError(source, `line ${lineNo}`, `time goes backwards: #${n} after #${raw}`);
-            raw = n;
-            t = div === 1 ? n * mul : (n * mul) / div;
-          } else if (c === 48 || c === 49 || c === 120 || c === 88 || c === 122 || c === 90) {
-            const code = e - p === 2 ? line.charCodeAt(p + 1) : 128;
-            let bit = code < 128 ? byCode[code] : (ids.get(line.slice(p + 1, e)) ?? -2);
-            if (bit === -2 && e - p === 1) bit = -3;
-            if (bit < -1) throw new SourceError(source, `line ${lineNo}`, `value change for undeclared id "${clip(line.slice(p + 1, e))}"`);
-            if (bit >= 0) {
-              if (c === 49) state |= 1 << bit;
-              else {
-                state &= ~(1 << bit);
-                if (c !== 48) stats.unknownValues++;
-              }
-              b.set(t, state);
-              if (b.full) yield b.take();
-            }
-          } else if (c === 98 || c === 66 || c === 114 || c === 82) {
-            skipNext = true; // vector or real: `b1010 id`
-          } else if (c === 36 /* $ */) {
-            if (e - p === 8 && line.startsWith('$comment', p)) inComment = true;
-            // $dumpvars, $dumpall, $dumpon, $dumpoff, $end: markers only
-          } else {
-            throw new SourceError(source, `line ${lineNo}`, `unexpected "${clip(line.slice(p, e))}"`);
-          }
-          p = e;
-        }
-      }
-      if (b.length >= EAGER_YIELD) yield b.take();
-    }
-  } catch (e) {
-    const rest = b.finish();
-    if (rest) yield rest;
-    throw e;
-  }
-  const rest = b.finish();
-  if (rest) yield rest;
-}
-
-export function clip(s: string, n = 40): string {
-  const printable = s.replace(/[^\x20-\x7e]/g, '?');
-  return printable.length > n ? `${printable.slice(0, n)}...` : printable;
-}
+export { clip };

@@ -96,7 +96,8 @@ class ViewerPane {
   }
 
   start(capture: string, width: number, height: number): void {
-    const cmd = `env TERM=xterm-256color node bin/buddyshark.js view ${quote(capture)} 2>${quote(this.errFile)}; echo $? >${quote(this.rcFile)}`;
+    // CI is unset: Ink renders only the final frame when it sees CI, and this is a real terminal.
+    const cmd = `env -u CI TERM=xterm-256color node bin/buddyshark.js view ${quote(capture)} 2>${quote(this.errFile)}; echo $? >${quote(this.rcFile)}`;
     tmux('new-session', '-d', '-s', this.name, '-x', String(width), '-y', String(height), '-c', ROOT, cmd);
     this.alive = true;
   }
