@@ -145,7 +145,7 @@ class Scanner {
   }
 
   /**
-   * Decodes the whole tokens in buf[p, end) (`end` is just after a separator, or the input's end).
+   * Decodes the tokens in buf[p, end) (`end` is just after a newline, or the input's end).
    * Returns where it stopped: `end`, or earlier when the builder became full.
    */
   scan(buf: Buffer, p: number, end: number, b: ChangeBuilder): number {
@@ -300,6 +300,11 @@ export async function* scanVcdBody(
 
   try {
     try {
+      // The rest of the header's chunk first, handed over before waiting for more input (stdin).
+      if (carry !== null) {
+        carry = yield* lines(carry, 0, false);
+        if (b.length >= eagerYield) yield b.take();
+      }
       for (;;) {
         const r = await it.next();
         if (r.done) {
