@@ -12,6 +12,7 @@
  *
  * Example: "Time [s],CLK,MOSI\n0.000000000,0,1\n0.000000125,1,1" -> times [0, 125], states [0b10, 0b11].
  */
+import { withTail } from '../stream/with-tail.ts';
 import type { ChangeBatch } from '../signals/types.ts';
 import type { ByteInput } from './byte-input.ts';
 import { ChangeBuilder } from './change-builder.ts';
@@ -59,7 +60,7 @@ async function* rows(cur: LineCursor, nch: number, source: string, stats: Source
   const b = new ChangeBuilder();
   let t0 = Number.NaN;
   let prev = -Infinity;
-  try {
+  async function* parse(): AsyncGenerator<ChangeBatch> {
     for await (const { lines, firstLine } of cur.rest()) {
       for (let li = 0; li < lines.length; li++) {
         const line = lines[li];
@@ -85,11 +86,6 @@ async function* rows(cur: LineCursor, nch: number, source: string, stats: Source
       }
       if (b.length >= EAGER_YIELD) yield b.take();
     }
-  } catch (e) {
-    const rest = b.finish();
-    if (rest) yield rest;
-    throw e;
   }
-  const rest = b.finish();
-  if (rest) yield rest;
+  yield* withTail(parse(), () => b.finish());
 }

@@ -15,6 +15,7 @@
  *
  * Example: for await (const batch of scanVcdBody(lines.rest(), header, 'x.vcd', stats)) ...
  */
+import { withTail } from '../stream/with-tail.ts';
 import type { ChangeBatch } from '../signals/types.ts';
 import { ChangeBuilder } from './change-builder.ts';
 import { SourceError } from './errors.ts';
@@ -298,42 +299,37 @@ export async function* scanVcdBody(
     return rest;
   }
 
-  try {
-    try {
-      // The rest of the header's chunk first, handed over before waiting for more input (stdin).
-      if (carry !== null) {
-        carry = yield* lines(carry, 0, false);
-        if (b.length >= eagerYield) yield b.take();
-      }
-      for (;;) {
-        const r = await it.next();
-        if (r.done) {
-          finished = true;
-          if (carry !== null) yield* lines(carry, 0, true);
-          break;
-        }
-        const chunk: Buffer = r.value;
-        if (carry === null) {
-          carry = yield* lines(chunk, 0, false);
-        } else {
-          // Join the carried line with its end only, not with the whole (1 MiB) chunk.
-          const nl = chunk.indexOf(10);
-          if (nl < 0) {
-            carry = yield* lines(Buffer.concat([carry, chunk]), 0, false);
-          } else {
-            yield* lines(Buffer.concat([carry, chunk.subarray(0, nl + 1)]), 0, false);
-            carry = yield* lines(chunk, nl + 1, false);
-          }
-        }
-        if (b.length >= eagerYield) yield b.take();
-      }
-    } catch (e) {
-      const rest = b.finish();
-      if (rest) yield rest;
-      throw e;
+  async function* scan(): AsyncGenerator<ChangeBatch> {
+    // The rest of the header's chunk first, handed over before waiting for more input (stdin).
+    if (carry !== null) {
+      carry = yield* lines(carry, 0, false);
+      if (b.length >= eagerYield) yield b.take();
     }
-    const rest = b.finish();
-    if (rest) yield rest;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) {
+        finished = true;
+        if (carry !== null) yield* lines(carry, 0, true);
+        break;
+      }
+      const chunk: Buffer = r.value;
+      if (carry === null) {
+        carry = yield* lines(chunk, 0, false);
+      } else {
+        // Join the carried line with its end only, not with the whole (1 MiB) chunk.
+        const nl = chunk.indexOf(10);
+        if (nl < 0) {
+          carry = yield* lines(Buffer.concat([carry, chunk]), 0, false);
+        } else {
+          yield* lines(Buffer.concat([carry, chunk.subarray(0, nl + 1)]), 0, false);
+          carry = yield* lines(chunk, nl + 1, false);
+        }
+      }
+      if (b.length >= eagerYield) yield b.take();
+    }
+  }
+  try {
+    yield* withTail(scan(), () => b.finish());
   } finally {
     if (!finished) await it.return?.();
   }

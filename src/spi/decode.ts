@@ -21,6 +21,7 @@
  *   for await (const recs of decodeSpi(info, batches, map, { mode: 'auto', scorer: countFrames,
  *       onDetect: (d) => console.error(d.note) })) sink(recs);
  */
+import { nonEmpty, withTail } from '../stream/with-tail.ts';
 import type { ChangeBatch, ChannelMap, SignalInfo } from '../signals/types.ts';
 import type { BuddyRecord } from '../records/types.ts';
 import { DEFAULT_MODE, type SpiMode } from './types.ts';
@@ -80,17 +81,11 @@ export async function* decodeSpi(
       (timing.gapNs !== undefined ? `${timing.gapNs} ns` : `${timing.gapBits} bit periods`));
   }
   const dec = new SpiDecoder(map, { ...timing, mode, initialLevels: opts.initialLevels ?? false, onNote: opts.onNote });
-  try {
+  async function* decode(): AsyncGenerator<BuddyRecord[]> {
     for await (const b of input) {
       const recs = dec.push(b);
       if (recs.length > 0) yield recs;
     }
-  } catch (err) {
-    // The source failed: what was decoded up to the fault still goes out before the error.
-    const rest = dec.finish();
-    if (rest.length > 0) yield rest;
-    throw err;
   }
-  const rest = dec.finish();
-  if (rest.length > 0) yield rest;
+  yield* withTail(decode(), () => nonEmpty(dec.finish()));
 }
