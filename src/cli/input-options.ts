@@ -53,7 +53,9 @@ export function modeText(m: SpiMode): string {
 
 export async function openInput(path: string, args: InputArgs, _progress?: Progress): Promise<{ opened: OpenedRecords; sum: RecordSummary }> {
   const mode = parseMode(args);
-  let spiMode: string | null = mode === 'auto' ? null : `${modeText(mode)} (given)`;
+  // The mode is detected while the first batch is pulled, after this returns: onDetect fills it in.
+  const sum = newSummary(path, '');
+  sum.spiMode = mode === 'auto' ? null : `${modeText(mode)} (given)`;
   const opened = await openRecords(path, {
     ...(args.format ? { inputFormat: args.format as InputFormat } : {}),
     ...(args.channels ? { channels: args.channels } : {}),
@@ -61,12 +63,10 @@ export async function openInput(path: string, args: InputArgs, _progress?: Progr
     ...(args.glitch !== undefined ? { glitchNs: args.glitch } : {}),
     mode,
     onDetect: (d) => {
-      spiMode = `${modeText(d.mode)} (detected)`;
+      sum.spiMode = `${modeText(d.mode)} (detected)`;
     },
     onNote: (text) => printError(text),
   });
-  const sum = newSummary(path, opened.format);
-  // The mode is detected while the first batch is pulled; the summary reads it at the end.
-  Object.defineProperty(sum, 'spiMode', { get: () => spiMode, enumerable: true });
+  sum.format = opened.format;
   return { opened, sum };
 }

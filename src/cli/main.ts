@@ -26,9 +26,9 @@ const cli = yargs(hideBin(process.argv))
   .demandCommand(1, 'Name a command: see --help.')
   .recommendCommands()
   .wrap(Math.min(100, process.stdout.columns ?? 100))
-  .fail((msg, err, y) => {
+  .fail((msg, err) => {
     if (err) throw err;
-    printError(`${msg}\n\n${y.help().toString() === undefined ? '' : 'Run with --help for usage.'}`.trimEnd());
+    printError(`${msg} (see --help)`);
     process.exit(2);
   });
 

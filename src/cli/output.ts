@@ -33,7 +33,7 @@ export function printError(message: string): void {
   process.stderr.write(`${paint('red', 'buddyshark:', useColour(process.stderr))} ${message}\n`);
 }
 
-/** Writes one NDJSON line; returns false when the consumer went away (EPIPE) so callers stop. */
+/** Writes one NDJSON line (a consumer that goes away early is handled in main.ts: EPIPE exits 0). */
 export function writeJsonLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
