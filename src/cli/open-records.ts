@@ -4,7 +4,11 @@
  * transactions straight to the link stage). Commands (decode, capture, view, replay, info) share
  * it, so every input works everywhere.
  */
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { SourceError } from '../sources/errors.ts';
 import { decodeLink } from '../link/stream.ts';
 import { LinkDecoder } from '../link/decoder.ts';
 import { linkFrameScore } from '../link/score.ts';
@@ -20,8 +24,8 @@ import { decodeSpi } from '../spi/decode.ts';
 import type { SpiDetection } from '../spi/detect.ts';
 import type { SpiMode, SpiTransaction } from '../spi/types.ts';
 
-export type InputFormat = SourceFormat | 'pcapng' | 'ndjson' | 'scenario';
-export const INPUT_FORMATS: readonly InputFormat[] = ['pcapng', 'ndjson', 'scenario', 'vcd', 'saleae-csv', 'saleae-analyzer', 'sigrok-sr', 'saleae-bin'];
+export type InputFormat = SourceFormat | 'pcapng' | 'pcapng-gz' | 'ndjson' | 'scenario';
+export const INPUT_FORMATS: readonly InputFormat[] = ['pcapng', 'pcapng-gz', 'ndjson', 'scenario', 'vcd', 'saleae-csv', 'saleae-analyzer', 'sigrok-sr', 'saleae-bin'];
 
 export interface OpenRecordsOptions extends OpenSourceOptions {
   readonly inputFormat?: InputFormat;
@@ -59,6 +63,7 @@ async function sniff(path: string): Promise<InputFormat | null> {
     const { bytesRead } = await fh.read(head, 0, 64, 0);
     const h = head.subarray(0, bytesRead);
     if (h.length >= 4 && h.readUInt32LE(0) === 0x0a0d0d0a) return 'pcapng';
+    if (h.length >= 2 && h[0] === 0x1f && h[1] === 0x8b) return 'pcapng-gz';
     const text = h.toString('utf8').trimStart();
     if (text.startsWith('{') && /"kind"\s*:/.test(text)) return 'ndjson';
     return null;
@@ -91,8 +96,8 @@ async function* relink(records: RecordStream, link: LinkDecoder): AsyncGenerator
 
 export async function openRecords(path: string, opts: OpenRecordsOptions = {}): Promise<OpenedRecords> {
   const format = opts.inputFormat ?? (await sniff(path));
-  if (format === 'pcapng') {
-    const stream = readRecordsFromPcapng(path);
+  if (format === 'pcapng' || format === 'pcapng-gz') {
+    const stream = format === 'pcapng' ? readRecordsFromPcapng(path) : readRecordsFromPcapng(Readable.from(gunzipChunks(path)), { name: path });
     return { records: stream, format, link: null, truncatedAt: () => stream.status.truncatedAt };
   }
   const link = new LinkDecoder();
@@ -113,4 +118,17 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
     ...(opts.onNote ? { onNote: opts.onNote } : {}),
   });
   return { records: decodeLink(spi, link), format: format ?? 'logic-analyzer export', link };
+}
+
+/** A gzipped capture (tshark writes and reads .pcapng.gz too), decompressed as it is read. */
+async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
+  const gz = createGunzip();
+  const file = createReadStream(path);
+  file.on('error', (e) => gz.destroy(e));
+  file.pipe(gz);
+  try {
+    for await (const chunk of gz) yield chunk as Buffer;
+  } catch (err) {
+    throw new SourceError(path, `gzip stream, after ${gz.bytesWritten} compressed bytes`, err instanceof Error ? err.message : String(err));
+  }
 }

@@ -14,8 +14,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { BuddyRecord } from '../records/types.ts';
-import { Buddy, DEFAULT_BUDDY, type BuddyOptions } from './buddy/buddy.ts';
-import { DEFAULT_BUS, SpiBus } from './bus.ts';
+import { Buddy, DEFAULT_BUDDY } from './buddy/buddy.ts';
+import { buddyOptionsFor, busOptionsFor, driverOptionsFor, worldOptionsFor } from './build.ts';
+import { SpiBus } from './bus.ts';
 import { Driver } from './driver/driver.ts';
 import { FaultPlan } from './faults.ts';
 import { HostStack } from './host/stack.ts';
@@ -24,12 +25,13 @@ import { checkSteps, floodReport, type SimReport } from './report.ts';
 import type { Scenario } from './scenario.ts';
 import { Scheduler } from './scheduler.ts';
 import { runSteps, type StepResult } from './script.ts';
-import { DEFAULT_AIR } from './world/air.ts';
 import { World } from './world/world.ts';
 
 export interface RunOptions {
   batchSize?: number;
   maxNs?: number;
+  /** Called once the world is built (the golden corpus records the peer's own actions with it). */
+  onWorld?: (world: World, sched: Scheduler) => void;
 }
 
 export interface SimRun {
@@ -42,37 +44,11 @@ export function runScenario(sc: Scenario, opts: RunOptions = {}): SimRun {
   const maxNs = opts.maxNs ?? 600e9;
   const sched = new Scheduler();
   const rng = new Rng(sc.seed);
-  const irqOnly = sc.bus.irqOnly ?? false;
-  const bus = new SpiBus(sched, {
-    ...(sc.bus.clockHz ? { clockHz: sc.bus.clockHz } : {}),
-    ...(sc.bus.turnaroundNs !== undefined ? { turnaroundNs: sc.bus.turnaroundNs } : {}),
-    ...(sc.bus.csGapNs !== undefined ? { csGapNs: sc.bus.csGapNs } : {}),
-    mode: { ...DEFAULT_BUS.mode, cpol: sc.bus.cpol ?? 0, cpha: sc.bus.cpha ?? 0 },
-    readyLine: !irqOnly,
-  });
-  const air = {
-    ...DEFAULT_AIR,
-    ...(sc.world.airRateMbps ? { rateBps: sc.world.airRateMbps * 1e6 } : {}),
-    ...(sc.world.mediumBusy !== undefined ? { busy: sc.world.mediumBusy } : {}),
-  };
-  const world = new World(sched, rng.fork('world'), {
-    aps: sc.world.aps, names: sc.world.names, air, ...(sc.world.backgroundMs !== undefined ? { backgroundMs: sc.world.backgroundMs } : {}),
-  });
-  const b = sc.buddy;
-  const buddyOpts: Partial<BuddyOptions> = {
-    ...(b.bootDelayMs !== undefined ? { bootDelayNs: b.bootDelayMs * 1e6 } : {}),
-    ...(b.processingDelayUs !== undefined ? { processingDelayNs: b.processingDelayUs * 1e3 } : {}),
-    ...(b.maxRequests ? { maxRequests: b.maxRequests } : {}),
-    ...(b.wifiTxCapacity ? { wifiTxCapacity: b.wifiTxCapacity } : {}),
-    ...(b.rxQueueCapacity ? { rxQueueCapacity: b.rxQueueCapacity } : {}),
-    ...(b.traceQueueCapacity ? { traceQueueCapacity: b.traceQueueCapacity } : {}),
-  };
-  const buddy = new Buddy(sched, bus, world, rng.fork('buddy'), buddyOpts);
-  const driver = new Driver(sched, bus, {
-    irqOnly,
-    ...(sc.driver.traceLevel !== undefined ? { traceLevel: sc.driver.traceLevel } : {}),
-    ...(sc.driver.cpuCredit ? { cpuCredit: sc.driver.cpuCredit } : {}),
-  });
+  const bus = new SpiBus(sched, busOptionsFor(sc));
+  const world = new World(sched, rng.fork('world'), worldOptionsFor(sc));
+  opts.onWorld?.(world, sched);
+  const buddy = new Buddy(sched, bus, world, rng.fork('buddy'), buddyOptionsFor(sc));
+  const driver = new Driver(sched, bus, driverOptionsFor(sc));
   const host = new HostStack(sched, driver);
   const faults = new FaultPlan(sched, rng.fork('faults'), sc.faults);
   faults.install(bus, buddy, world, 10_000);

@@ -61,6 +61,16 @@ export class Scheduler {
     return this.heap.length ? this.heap[0].at : null;
   }
 
+  /**
+   * Moves the clock to `t` with nothing run (an outside event, such as a replayed transaction, is
+   * about to happen then). Only forward, and never past an event still due before `t`.
+   */
+  advanceTo(t: number): void {
+    const next = this.peekTime();
+    if (next !== null && next < t) throw new Error(`advanceTo(${t}) would skip an event due at ${next}`);
+    this.nowNs = Math.max(this.nowNs, Math.round(t));
+  }
+
   /** Runs the next live event; false when the queue is empty. */
   step(): boolean {
     for (;;) {

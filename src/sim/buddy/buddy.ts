@@ -43,6 +43,8 @@ export interface BuddyOptions {
   heartbeatNs: number;
   fwVersion: string;
   mac: Uint8Array;
+  /** Boot epochs to use, in boot order, instead of random ones (replay boots with the captured ones). */
+  epochs?: readonly number[];
 }
 
 export const DEFAULT_BUDDY: BuddyOptions = {
@@ -198,6 +200,8 @@ export class Buddy implements SpiTarget, ControlHost {
   private boot(reason: string): void {
     let epoch = this.rng.int(1, 255);
     if (epoch === this.lastEpoch) epoch = (epoch % 255) + 1;
+    // Drawn either way, so a forced epoch leaves the rest of the buddy's random stream unchanged.
+    epoch = this.opts.epochs?.[this.stats.boots] ?? epoch;
     this.lastEpoch = epoch;
     this.power = 'running';
     this.bootAt = this.sched.now;

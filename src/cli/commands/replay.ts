@@ -1,0 +1,68 @@
+/**
+ * `buddyshark replay <capture...> [--against buddy|cpu|both] [--level bytes|frames|messages]`:
+ * replays captures into the simulator and reports where the simulated end stops answering the way
+ * the captured one did (src/replay). Exit 0 when every replay matched, 1 on a divergence, 2 on bad
+ * input. `--json` prints one JSON line per replay; `--junit FILE` writes JUnit XML for CI.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { COMPARE_LEVELS, type CompareLevel } from '../../replay/compare.ts';
+import type { ReplaySide } from '../../replay/engine.ts';
+import { writeJunit } from '../../replay/junit.ts';
+import { reportText } from '../../replay/report-text.ts';
+import { replayCapture, type ReplayOutcome } from '../../replay/run.ts';
+import { paint, useColour, UserError, writeJsonLine } from '../output.ts';
+
+interface ReplayArgs {
+  captures: string[];
+  against: 'buddy' | 'cpu' | 'both';
+  level: CompareLevel;
+  ignore: string[];
+  speed: string;
+  world?: string;
+  json: boolean;
+  junit?: string;
+  show: number;
+}
+
+function speedOf(text: string): number | null {
+  if (text === 'max') return null;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`--speed must be a positive number (times real time) or "max", got "${text}"`, 2);
+  return n;
+}
+
+export const replayCommand: CommandModule<object, ReplayArgs> = {
+  command: 'replay <captures..>',
+  describe: 'Replay captures into the simulator and report where it diverges (regression check)',
+  builder: (y: Argv) =>
+    y
+      .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'captures to replay (pcapng, pcapng.gz, NDJSON, logic exports)' })
+      .option('against', { choices: ['buddy', 'cpu', 'both'] as const, default: 'both' as const, describe: 'the simulated end: buddy (the captured CPU drives it), cpu (the captured buddy drives the driver), or both' })
+      .option('level', { choices: COMPARE_LEVELS, default: 'frames' as CompareLevel, describe: 'compare exact bytes, decoded frames, or reassembled messages' })
+      .option('ignore', { type: 'string', array: true, default: [] as string[], coerce: (v: string[]) => v.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean), describe: 'fields that may differ: header fields (seq, ack, credit, epoch, flags) and message fields (rssi, uptime_ms, id, ...)' })
+      .option('speed', { type: 'string', default: 'max', describe: 'pace against the wall clock: 1 = as captured, 2 = twice as fast, max = as fast as possible' })
+      .option('world', { type: 'string', describe: 'world or scenario file to replay in, or "derive" (default: <capture>.world.json if present, else derived from the capture)' })
+      .option('json', { type: 'boolean', default: false, describe: 'one JSON line per replay instead of the report' })
+      .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file' })
+      .option('show', { type: 'number', default: 20, describe: 'further divergences listed after the first' })
+      .example('$0 replay captures/golden/*.pcapng.gz', 'the regression check CI runs')
+      .example('$0 replay jig.pcapng --against buddy --level messages --ignore rssi,uptime_ms', 'a hardware capture, tolerant of what varies') as unknown as Argv<ReplayArgs>,
+  handler: async (args) => {
+    const speed = speedOf(args.speed);
+    const sides: ReplaySide[] = args.against === 'both' ? ['buddy', 'cpu'] : [args.against];
+    const colour = useColour();
+    const outcomes: ReplayOutcome[] = [];
+    for (const capture of args.captures) {
+      for (const against of sides) {
+        const o = await replayCapture(capture, { against, level: args.level, ignore: args.ignore, speed, keep: Math.max(1, args.show + 1), ...(args.world ? { world: args.world } : {}) });
+        outcomes.push(o);
+        if (args.json) writeJsonLine(o);
+        else process.stdout.write(`${reportText(o, (style, text) => paint(style, text, colour), args.show).join('\n')}\n`);
+      }
+    }
+    if (args.junit) writeJunit(outcomes, args.junit);
+    const failed = outcomes.filter((o) => !o.matched).length;
+    if (!args.json && outcomes.length > 1) process.stdout.write(`${paint(failed ? 'red' : 'green', `${outcomes.length - failed}/${outcomes.length} replays matched`, colour)}\n`);
+    if (failed) process.exitCode = 1;
+  },
+};

@@ -1,0 +1,108 @@
+/**
+ * The world a replay runs in: the simulator settings a capture does not carry by itself (access
+ * points and passphrases, DNS names, air and background traffic, the buddy's queue sizes, the seed
+ * of the simulated world's randomness, buddy-side faults such as a watchdog reset at a given time).
+ *
+ * Where it comes from, in order (and the report says which):
+ * 1. `--world FILE`: a scenario file, or a world file (a scenario without steps);
+ * 2. a sidecar next to the capture: `x.pcapng` -> `x.world.json` (the golden corpus ships these);
+ * 3. derived from the capture itself (facts.ts): APs from scan results, passphrases from connect
+ *    requests, names from DNS answers, bus clock from transaction lengths. The simulated network
+ *    peer keeps its own addresses and no background traffic is invented.
+ *
+ * Example world file: { "seed": 1, "world": { "aps": [{ "ssid": "lab", "channel": 6, "rssi": -50,
+ *   "security": "wpa2", "passphrase": "correct horse" }] } }
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { SourceError } from '../sources/errors.ts';
+import { scenarioSchema, type Scenario } from '../sim/scenario.ts';
+import type { CaptureFacts } from './facts.ts';
+
+/**
+ * Things the far side of the network did on its own schedule (a scenario step told the peer to
+ * flood the CPU): the capture shows only their effect, so a world file lists them with their time.
+ */
+const worldEventSchema = z.object({ atNs: z.number().int().min(0), do: z.literal('peer-flood'), frames: z.number().int().min(1), size: z.number().int().min(60).max(1514) }).strict();
+export type WorldEvent = z.infer<typeof worldEventSchema>;
+
+/** A scenario minus its script: everything replay needs from one. */
+export type WorldSpec = Omit<Scenario, 'steps' | 'tailMs' | 'description' | 'name'> & { readonly name?: string; readonly events?: readonly WorldEvent[] };
+
+export type WorldSource = 'file' | 'sidecar' | 'derived';
+
+export interface ReplayWorld {
+  readonly spec: WorldSpec;
+  readonly source: WorldSource;
+  /** The file it came from, or the capture it was derived from. */
+  readonly origin: string;
+  /** One line per derived or notable setting, for the report. */
+  readonly notes: string[];
+}
+
+/** Stands for a secured AP's passphrase the capture never revealed. */
+export const UNKNOWN_PASSPHRASE = 'unknown to replay: not in the capture';
+
+const worldFileSchema = scenarioSchema.extend({ name: z.string().min(1).optional(), steps: z.array(z.unknown()).optional(), events: z.array(worldEventSchema).optional() });
+
+export function sidecarPath(capture: string): string {
+  return capture.replace(/(\.pcapng(\.gz)?|\.ndjson|\.json|\.vcd|\.csv|\.sr)?$/i, '.world.json');
+}
+
+export function loadWorldFile(path: string): WorldSpec {
+  const name = basename(path);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new SourceError(name, e.code === 'ENOENT' ? 'open' : '(json)', e.code === 'ENOENT' ? 'no such file' : e.message);
+  }
+  const r = worldFileSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new SourceError(name, issue && issue.path.length ? issue.path.join('.') : '(root)', issue ? issue.message : 'invalid world file');
+  }
+  const { steps: _steps, tailMs: _tail, description: _d, ...spec } = r.data;
+  return spec;
+}
+
+/** Picks the world for a capture: an explicit file, a sidecar, or one derived from `facts`. */
+export function chooseWorld(capture: string, explicit: string | 'derive' | undefined, facts: CaptureFacts): ReplayWorld {
+  if (explicit && explicit !== 'derive') return { spec: loadWorldFile(explicit), source: 'file', origin: explicit, notes: [] };
+  const side = sidecarPath(capture);
+  if (explicit !== 'derive' && side !== capture && existsSync(side)) return { spec: loadWorldFile(side), source: 'sidecar', origin: side, notes: [] };
+  return deriveWorld(capture, facts);
+}
+
+export function deriveWorld(capture: string, f: CaptureFacts): ReplayWorld {
+  const notes: string[] = [];
+  const aps = f.aps.map((a) => ({
+    ssid: a.ssid, bssid: a.bssid, channel: a.channel, rssi: a.rssi, security: a.security,
+    // A passphrase that never worked is not the AP's: a secured AP then refuses whatever is tried.
+    ...(a.passphrase !== undefined && a.passphraseWorked ? { passphrase: a.passphrase } : a.security === 'open' ? {} : { passphrase: UNKNOWN_PASSPHRASE }),
+  }));
+  notes.push(aps.length ? `${aps.length} access point(s) from scan results: ${aps.map((a) => `${a.ssid} ch${a.channel} ${a.rssi} dBm`).join(', ')}` : 'no scan results in the capture: no access points');
+  const known = f.aps.filter((a) => a.passphraseWorked).map((a) => a.ssid);
+  if (known.length) notes.push(`passphrase from a successful connect for ${[...new Set(known)].join(', ')}`);
+  const names = Object.keys(f.names);
+  notes.push(names.length ? `${names.length} DNS name(s) from answers: ${names.join(', ')}` : 'no DNS answers in the capture');
+  if (f.bus.clockHz) notes.push(`SPI clock ${(f.bus.clockHz / 1e6).toFixed(3)} MHz and turnaround ${f.bus.turnaroundNs} ns solved from transaction lengths`);
+  if (f.bus.processingDelayUs !== null) notes.push(`buddy processing delay ${f.bus.processingDelayUs} us (median CS release to READY)`);
+  if (!f.bus.readyLine) notes.push('no READY edges: IRQ-only mode');
+  notes.push('network peer: the simulator\'s (its addresses may differ from the captured network); no background traffic');
+  const spec: WorldSpec = {
+    seed: 0,
+    bus: {
+      ...(f.bus.clockHz ? { clockHz: f.bus.clockHz } : {}),
+      ...(f.bus.turnaroundNs !== null ? { turnaroundNs: f.bus.turnaroundNs } : {}),
+      ...(f.bus.readyLine ? {} : { irqOnly: true }),
+    },
+    buddy: f.bus.processingDelayUs !== null ? { processingDelayUs: f.bus.processingDelayUs } : {},
+    driver: f.hello ? { traceLevel: f.hello.trace_level, cpuCredit: Math.max(1, f.hello.credit) } : {},
+    world: { aps, names: f.names, backgroundMs: null },
+    faults: {},
+  };
+  return { spec, source: 'derived', origin: capture, notes };
+}
