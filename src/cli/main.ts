@@ -28,7 +28,8 @@ const cli = yargs(hideBin(process.argv))
   .wrap(Math.min(100, process.stdout.columns ?? 100))
   .fail((msg, err) => {
     if (err) throw err;
-    printError(`${msg} (see --help)`);
+    // yargs spreads some messages (invalid choices) over lines: one line, like every other error.
+    printError(`${msg.replace(/:?\s*\n\s*/g, ': ')} (see --help)`);
     process.exit(2);
   });
 

@@ -43,6 +43,8 @@ export interface CaptureFacts {
   durationNs: number;
   /** The capture had TxnRecords (a raw layer). */
   raw: boolean;
+  /** READY and IRQ edges in the capture (none in a capture written without its raw layer). */
+  lineEdges: number;
 }
 
 interface TxnShape {
@@ -53,7 +55,7 @@ interface TxnShape {
 export async function gatherFacts(records: RecordStream): Promise<CaptureFacts> {
   const f: CaptureFacts = {
     epochs: [], crashTxns: [], hello: null, aps: [], names: {},
-    bus: { clockHz: null, turnaroundNs: null, readyLine: false, processingDelayUs: null }, transactions: 0, durationNs: 0, raw: false,
+    bus: { clockHz: null, turnaroundNs: null, readyLine: false, processingDelayUs: null }, transactions: 0, durationNs: 0, raw: false, lineEdges: 0,
   };
   const apByKey = new Map<string, CapturedAp>();
   const tried: { ssid: string; passphrase: string }[] = [];
@@ -103,6 +105,7 @@ export async function gatherFacts(records: RecordStream): Promise<CaptureFacts> 
         aliveBefore = lastAlive;
         if (r.miso[0] === SYNC) lastAlive = r.txn;
       } else if (r.kind === 'line') {
+        if (r.line === 'ready' || r.line === 'irq') f.lineEdges++;
         if (r.line === 'ready') {
           f.bus.readyLine = true;
           if (r.level === 1 && lastTxnEnd >= 0 && r.startNs - lastTxnEnd < 5_000_000) readyDelays.push(r.startNs - lastTxnEnd);

@@ -8,7 +8,7 @@
  */
 import { basename } from 'node:path';
 import { openRecords, type OpenRecordsOptions } from '../cli/open-records.ts';
-import { SourceError } from '../sources/errors.ts';
+import { ReplayInputError } from './errors.ts';
 import { capturedEvents } from './captured.ts';
 import { DivergenceCollector, type ContextLine } from './collector.ts';
 import type { CompareLevel, CompareStats, Divergence } from './compare.ts';
@@ -49,12 +49,15 @@ export interface ReplayOutcome {
 }
 
 export async function replayCapture(capture: string, opts: ReplayOptions): Promise<ReplayOutcome> {
-  if (capture === '-') throw new SourceError('<stdin>', 'open', 'replay reads the capture twice (facts, then replay): pass a file');
+  if (capture === '-') throw new ReplayInputError('<stdin>', 'stdin', 'replay reads the capture twice (facts, then replay): pass a file');
   const level = opts.level ?? 'frames';
   const ignore = opts.ignore ?? [];
   const t0 = performance.now();
   const first = await openRecords(capture, opts.input);
   const facts = await gatherFacts(first.records);
+  if (opts.against === 'cpu' && facts.lineEdges === 0) {
+    throw new ReplayInputError(capture, 'no-lines', 'no READY/IRQ line events in the capture (written with --no-raw?): --against cpu needs them to know when the buddy was ready; --against buddy works from frames alone');
+  }
   const world = chooseWorld(capture, opts.world, facts);
   const second = await openRecords(capture, opts.input);
   const collector = new DivergenceCollector(opts.keep ?? 50);

@@ -7,6 +7,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { COMPARE_LEVELS, type CompareLevel } from '../../replay/compare.ts';
 import type { ReplaySide } from '../../replay/engine.ts';
+import { ReplayInputError } from '../../replay/errors.ts';
 import { writeJunit } from '../../replay/junit.ts';
 import { reportText } from '../../replay/report-text.ts';
 import { replayCapture, type ReplayOutcome } from '../../replay/run.ts';
@@ -48,13 +49,25 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .example('$0 replay captures/golden/*.pcapng.gz', 'the regression check CI runs')
       .example('$0 replay jig.pcapng --against buddy --level messages --ignore rssi,uptime_ms', 'a hardware capture, tolerant of what varies') as unknown as Argv<ReplayArgs>,
   handler: async (args) => {
+    // yargs drops a lone "-" from a variadic positional: standard input would arrive here as nothing.
+    if (!args.captures.length) throw new UserError('replay needs capture files (standard input cannot be replayed: it is read twice)', 2);
     const speed = speedOf(args.speed);
     const sides: ReplaySide[] = args.against === 'both' ? ['buddy', 'cpu'] : [args.against];
     const colour = useColour();
     const outcomes: ReplayOutcome[] = [];
     for (const capture of args.captures) {
       for (const against of sides) {
-        const o = await replayCapture(capture, { against, level: args.level, ignore: args.ignore, speed, keep: Math.max(1, args.show + 1), ...(args.world ? { world: args.world } : {}) });
+        let o: ReplayOutcome;
+        try {
+          o = await replayCapture(capture, { against, level: args.level, ignore: args.ignore, speed, keep: Math.max(1, args.show + 1), ...(args.world ? { world: args.world } : {}) });
+        } catch (err) {
+          // Asked for both ends of a capture that can only drive one: say so and replay that one.
+          if (args.against === 'both' && err instanceof ReplayInputError && err.code === 'no-lines') {
+            process.stderr.write(`${paint('yellow', `skipped: ${err.message}`, useColour(process.stderr))}\n`);
+            continue;
+          }
+          throw err;
+        }
         outcomes.push(o);
         if (args.json) writeJsonLine(o);
         else process.stdout.write(`${reportText(o, (style, text) => paint(style, text, colour), args.show).join('\n')}\n`);

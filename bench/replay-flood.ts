@@ -1,0 +1,39 @@
+/**
+ * Replay speed on a flood (issue 7: at least 10x faster than the capture's real time).
+ *
+ * Generates a flood capture with tens of thousands of frames (the shipped flood scenario with
+ * `FRAMES` frames each way, default 10000), then replays it against each end, in process and
+ * through the CLI, and prints the captured time span, the wall time and their ratio.
+ *
+ *   node --import tsx bench/replay-flood.ts [frames]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeGolden } from '../src/replay/golden.ts';
+import { replayCapture } from '../src/replay/run.ts';
+import { loadScenario } from '../src/sim/scenario.ts';
+
+const root = join(import.meta.dirname, '..');
+const frames = Number(process.argv[2] ?? 10_000);
+const sc = loadScenario(join(root, 'captures/scenarios/flood.json'));
+const big = { ...sc, name: `flood-${frames}`, steps: sc.steps.map((s) => (s.do === 'flood' ? { ...s, frames } : s)) };
+const dir = mkdtempSync(join(tmpdir(), 'bs-replay-bench-'));
+writeFileSync(join(dir, 'scenario.json'), JSON.stringify(big));
+let t = performance.now();
+const g = await writeGolden(big, dir);
+console.log(`capture: ${g.packets} packets, ${(statSync(g.capture).size / 1e6).toFixed(1)} MB gzipped, written in ${((performance.now() - t) / 1e3).toFixed(1)} s`);
+
+for (const against of ['buddy', 'cpu'] as const) {
+  t = performance.now();
+  const o = await replayCapture(g.capture, { against });
+  const wall = performance.now() - t;
+  const span = o.virtualNs / 1e6;
+  console.log(`in process, against ${against}: ${o.stats.transactions} transactions, ${o.matched ? 'match' : `${o.stats.divergences} divergences`}; ` +
+    `captured ${(span / 1e3).toFixed(2)} s replayed in ${(wall / 1e3).toFixed(2)} s = ${(span / wall).toFixed(1)}x real time`);
+  t = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'bin/buddyshark.js'), 'replay', g.capture, '--against', against], { encoding: 'utf8' });
+  const cliWall = performance.now() - t;
+  console.log(`CLI (startup included), against ${against}: exit ${r.status}, ${(cliWall / 1e3).toFixed(2)} s = ${(span / cliWall).toFixed(1)}x real time`);
+}
