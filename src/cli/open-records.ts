@@ -12,6 +12,7 @@ import { SourceError } from '../sources/errors.ts';
 import { decodeLink } from '../link/stream.ts';
 import { LinkDecoder } from '../link/decoder.ts';
 import { linkFrameScore } from '../link/score.ts';
+import type { InterfaceKey } from '../pcapng/interfaces.ts';
 import { readRecordsFromPcapng } from '../pcapng/source.ts';
 import { readNdjsonRecords } from '../records/ndjson.ts';
 import { runScenario } from '../sim/run.ts';
@@ -35,6 +36,8 @@ export interface OpenRecordsOptions extends OpenSourceOptions {
   /** Called once the SPI mode is known (auto-detected or given). */
   readonly onDetect?: (d: SpiDetection) => void;
   readonly onNote?: (text: string) => void;
+  /** pcapng input: read only these interfaces (see SourceOptions.only). */
+  readonly pcapngInterfaces?: ReadonlySet<InterfaceKey>;
 }
 
 export interface OpenedRecords {
@@ -97,7 +100,8 @@ async function* relink(records: RecordStream, link: LinkDecoder): AsyncGenerator
 export async function openRecords(path: string, opts: OpenRecordsOptions = {}): Promise<OpenedRecords> {
   const format = opts.inputFormat ?? (await sniff(path));
   if (format === 'pcapng' || format === 'pcapng-gz') {
-    const stream = format === 'pcapng' ? readRecordsFromPcapng(path) : readRecordsFromPcapng(Readable.from(gunzipChunks(path)), { name: path });
+    const only = opts.pcapngInterfaces ? { only: opts.pcapngInterfaces } : {};
+    const stream = format === 'pcapng' ? readRecordsFromPcapng(path, only) : readRecordsFromPcapng(Readable.from(gunzipChunks(path)), { name: path, ...only });
     return { records: stream, format, link: null, truncatedAt: () => stream.status.truncatedAt };
   }
   const link = new LinkDecoder();

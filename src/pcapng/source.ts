@@ -39,6 +39,8 @@ export interface PcapngRecordStream extends RecordStream {
 export interface SourceOptions extends ReadOptions {
   /** Emit a truncated-capture anomaly at the end of a cut file. Default true. */
   readonly markTruncation?: boolean;
+  /** Read only these interfaces' packets (replay needs the raw SPI layer alone); default all. */
+  readonly only?: ReadonlySet<InterfaceKey>;
 }
 
 export function readRecordsFromPcapng(input: string | Readable, opts: SourceOptions = {}): PcapngRecordStream {
@@ -66,6 +68,7 @@ export function readRecordsFromPcapng(input: string | Readable, opts: SourceOpti
               status.skippedPackets++;
               break;
             }
+            if (opts.only && !opts.only.has(key)) break;
             const r = packetToRecord(key, b);
             if (r.ok) {
               out.push(r.record);

@@ -75,6 +75,11 @@ export class Comparator {
     this.stats.compared++;
     const unverifiableBefore = this.stats.unverifiable;
     const out: Divergence[] = [];
+    if (this.level !== 'messages' && expected !== null && sameBytes(expected, actual)) {
+      // Identical bytes are identical at every level (the common case, and the fast one).
+      this.stats.matched++;
+      return out;
+    }
     if (this.level === 'bytes') {
       if (expected === null) this.stats.unverifiable++;
       else {
@@ -215,9 +220,11 @@ function channelName(c: number): string {
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return a.length === b.length && Buffer.compare(asBuffer(a), asBuffer(b)) === 0;
+}
+
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Offset of the first differing byte (the shorter length when one is a prefix), -1 if equal. */

@@ -8,6 +8,7 @@
  */
 import { basename } from 'node:path';
 import { openRecords, type OpenRecordsOptions } from '../cli/open-records.ts';
+import type { InterfaceKey } from '../pcapng/interfaces.ts';
 import { ReplayInputError } from './errors.ts';
 import { capturedEvents } from './captured.ts';
 import { DivergenceCollector, type ContextLine } from './collector.ts';
@@ -17,6 +18,8 @@ import { gatherFacts } from './facts.ts';
 import { replayAgainstBuddy } from './against-buddy.ts';
 import { replayAgainstCpu } from './against-cpu.ts';
 import { chooseWorld, type WorldSource } from './world.ts';
+
+const RAW_LAYER: ReadonlySet<InterfaceKey> = new Set(['spi', 'events']);
 
 export interface ReplayOptions {
   readonly against: ReplaySide;
@@ -59,7 +62,8 @@ export async function replayCapture(capture: string, opts: ReplayOptions): Promi
     throw new ReplayInputError(capture, 'no-lines', 'no READY/IRQ line events in the capture (written with --no-raw?): --against cpu needs them to know when the buddy was ready; --against buddy works from frames alone');
   }
   const world = chooseWorld(capture, opts.world, facts);
-  const second = await openRecords(capture, opts.input);
+  // With a raw layer the frames are not needed again: skipping them halves the second read.
+  const second = await openRecords(capture, facts.raw ? { ...opts.input, pcapngInterfaces: RAW_LAYER } : opts.input);
   const collector = new DivergenceCollector(opts.keep ?? 50);
   const input: EngineInput = {
     events: capturedEvents(second.records), world, facts, level, ignore: new Set(ignore), speed: opts.speed ?? null, collector,

@@ -172,8 +172,9 @@ export class SpiBus {
     // Integer ns throughout: record times are what pcapng and the link stage carry.
     const byteTime = (k: number): number => Math.round(start + o.csSetupNs + this.byteNs(k) + (k > HEADER_SIZE ? o.turnaroundNs : 0));
     const end = byteTime(n) + o.csHoldNs;
-    const mosiWire = mosi.slice(0, n);
-    const misoWire = miso.slice(0, n);
+    // Both buffers are this transaction's own (padTo copies): no second copy unless cut short.
+    const mosiWire = n === mosi.length ? mosi : mosi.slice(0, n);
+    const misoWire = n === miso.length ? miso : miso.slice(0, n);
     const index = this.txn++;
     this.out.push({ kind: 'txn', startNs: start, endNs: end, txn: index, mosi: mosiWire, miso: misoWire });
     this.stats.transactions++;
