@@ -38,6 +38,8 @@ export interface OpenRecordsOptions extends OpenSourceOptions {
   readonly onNote?: (text: string) => void;
   /** pcapng input: read only these interfaces (see SourceOptions.only). */
   readonly pcapngInterfaces?: ReadonlySet<InterfaceKey>;
+  /** pcapng input: raw bytes as views into the read chunks (see SourceOptions.views). */
+  readonly pcapngViews?: boolean;
 }
 
 export interface OpenedRecords {
@@ -100,7 +102,7 @@ async function* relink(records: RecordStream, link: LinkDecoder): AsyncGenerator
 export async function openRecords(path: string, opts: OpenRecordsOptions = {}): Promise<OpenedRecords> {
   const format = opts.inputFormat ?? (await sniff(path));
   if (format === 'pcapng' || format === 'pcapng-gz') {
-    const only = opts.pcapngInterfaces ? { only: opts.pcapngInterfaces } : {};
+    const only = { ...(opts.pcapngInterfaces ? { only: opts.pcapngInterfaces } : {}), ...(opts.pcapngViews ? { views: true } : {}) };
     const stream = format === 'pcapng' ? readRecordsFromPcapng(path, only) : readRecordsFromPcapng(Readable.from(gunzipChunks(path)), { name: path, ...only });
     return { records: stream, format, link: null, truncatedAt: () => stream.status.truncatedAt };
   }

@@ -142,7 +142,8 @@ export type SpiPacket =
   | { readonly kind: 'txn'; readonly startNs: number; readonly endNs: number; readonly partialBits?: number; readonly mosi: Uint8Array; readonly miso: Uint8Array }
   | { readonly kind: 'line'; readonly startNs: number; readonly endNs: number; readonly line: LineName; readonly level: 0 | 1 };
 
-export function decodeSpiPacket(d: Uint8Array): SpiPacket | string {
+/** `views`: MOSI and MISO point into `d` instead of being copied (for readers that keep no records). */
+export function decodeSpiPacket(d: Uint8Array, views = false): SpiPacket | string {
   const b = asBuffer(d);
   if (b.length < LINE_HEADER_SIZE) return `SPI packet of ${b.length} bytes is shorter than its header`;
   const startNs = b.readDoubleLE(4);
@@ -162,8 +163,8 @@ export function decodeSpiPacket(d: Uint8Array): SpiPacket | string {
   return {
     kind: 'txn', startNs, endNs,
     ...(b[1] & SpiBit.partialBits ? { partialBits: b[2] } : {}),
-    mosi: new Uint8Array(b.subarray(head, head + mosiLen)),
-    miso: new Uint8Array(b.subarray(head + mosiLen, head + mosiLen + misoLen)),
+    mosi: views ? b.subarray(head, head + mosiLen) : new Uint8Array(b.subarray(head, head + mosiLen)),
+    miso: views ? b.subarray(head + mosiLen, head + mosiLen + misoLen) : new Uint8Array(b.subarray(head + mosiLen, head + mosiLen + misoLen)),
   };
 }
 

@@ -42,14 +42,15 @@ function frameMeta(epb: EpbBlock): FrameMeta | null {
   return null;
 }
 
-export function packetToRecord(key: InterfaceKey, epb: EpbBlock): PacketResult {
+/** `views`: raw SPI bytes point into the block instead of being copied (see decodeSpiPacket). */
+export function packetToRecord(key: InterfaceKey, epb: EpbBlock, views = false): PacketResult {
   switch (key) {
     case 'eth':
     case 'ble':
     case 'link':
       return framePacket(key, epb);
     case 'spi':
-      return spiPacket(epb);
+      return spiPacket(epb, views);
     case 'events':
       return eventPacket(epb);
   }
@@ -108,8 +109,8 @@ function redecode(kind: 'control' | 'trace', message: Uint8Array): DecodedPayloa
   return d.ok ? { kind: 'trace', event: d.value } : undefined;
 }
 
-function spiPacket(epb: EpbBlock): PacketResult {
-  const p = decodeSpiPacket(epb.data);
+function spiPacket(epb: EpbBlock, views: boolean): PacketResult {
+  const p = decodeSpiPacket(epb.data, views);
   if (typeof p === 'string') return bad(p);
   const startNs = p.startNs;
   if (p.kind === 'line') return { ok: true, record: { kind: 'line', startNs, endNs: p.endNs, line: p.line, level: p.level } };

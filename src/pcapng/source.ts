@@ -41,6 +41,11 @@ export interface SourceOptions extends ReadOptions {
   readonly markTruncation?: boolean;
   /** Read only these interfaces' packets (replay needs the raw SPI layer alone); default all. */
   readonly only?: ReadonlySet<InterfaceKey>;
+  /**
+   * Raw SPI bytes as views into the read chunk instead of copies: faster, but a kept record keeps
+   * its whole chunk alive. For consumers that let records go (replay); default false.
+   */
+  readonly views?: boolean;
 }
 
 export function readRecordsFromPcapng(input: string | Readable, opts: SourceOptions = {}): PcapngRecordStream {
@@ -69,7 +74,7 @@ export function readRecordsFromPcapng(input: string | Readable, opts: SourceOpti
               break;
             }
             if (opts.only && !opts.only.has(key)) break;
-            const r = packetToRecord(key, b);
+            const r = packetToRecord(key, b, opts.views ?? false);
             if (r.ok) {
               out.push(r.record);
               lastNs = r.record.endNs;

@@ -56,14 +56,15 @@ export async function replayCapture(capture: string, opts: ReplayOptions): Promi
   const level = opts.level ?? 'frames';
   const ignore = opts.ignore ?? [];
   const t0 = performance.now();
-  const first = await openRecords(capture, opts.input);
+  // Neither pass keeps records beyond a few transactions: raw bytes can stay views into the chunks.
+  const first = await openRecords(capture, { ...opts.input, pcapngViews: true });
   const facts = await gatherFacts(first.records);
   if (opts.against === 'cpu' && facts.lineEdges === 0) {
     throw new ReplayInputError(capture, 'no-lines', 'no READY/IRQ line events in the capture (written with --no-raw?): --against cpu needs them to know when the buddy was ready; --against buddy works from frames alone');
   }
   const world = chooseWorld(capture, opts.world, facts);
   // With a raw layer the frames are not needed again: skipping them halves the second read.
-  const second = await openRecords(capture, facts.raw ? { ...opts.input, pcapngInterfaces: RAW_LAYER } : opts.input);
+  const second = await openRecords(capture, { ...opts.input, pcapngViews: true, ...(facts.raw ? { pcapngInterfaces: RAW_LAYER } : {}) });
   const collector = new DivergenceCollector(opts.keep ?? 50);
   const input: EngineInput = {
     events: capturedEvents(second.records), world, facts, level, ignore: new Set(ignore), speed: opts.speed ?? null, collector,
