@@ -1,16 +1,16 @@
 /** Maps errors to the one-line message and exit code a user sees. Unknown errors return null. */
-import { RecordJsonError } from '../records/json.ts';
 import { UserError } from './output.ts';
 
 /** Errors that describe bad input or a refused action, raised by the layers below the CLI. */
-const INPUT_ERRORS = new Set(['SourceError', 'OutputExistsError', 'ScenarioError', 'ReplayInputError']);
+// Matched by name, so this module stays light (the CLI loads it before any command).
+const INPUT_ERRORS = new Set(['SourceError', 'OutputExistsError', 'ScenarioError', 'ReplayInputError', 'RecordJsonError']);
 
 function isInputError(err: unknown): err is Error {
   return err instanceof Error && INPUT_ERRORS.has(err.name);
 }
 
 export function messageFor(err: unknown): string | null {
-  if (err instanceof UserError || isInputError(err) || err instanceof RecordJsonError) return err.message;
+  if (err instanceof UserError || isInputError(err)) return err.message;
   if (err instanceof Error && 'code' in err && typeof err.code === 'string' && 'path' in err) {
     const e = err as NodeJS.ErrnoException;
     const what: Record<string, string> = {

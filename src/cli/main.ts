@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { commands } from './commands/index.ts';
+import { loadCommands } from './commands/index.ts';
 import { exitCodeFor, messageFor } from './errors.ts';
 import { printError } from './output.ts';
 
@@ -18,7 +18,13 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const cli = yargs(hideBin(process.argv))
+// yargs turns a lone "-" (standard input) into an empty string for string options and drops it from
+// variadic ones: carry it through as a placeholder and put it back before any handler runs.
+const STDIN_ARG = '\u0000stdin';
+const args = hideBin(process.argv).map((a) => (a === '-' ? STDIN_ARG : a));
+const restoreStdin = (v: unknown): unknown => (v === STDIN_ARG ? '-' : Array.isArray(v) ? v.map(restoreStdin) : v);
+
+const cli = yargs(args)
   .scriptName('buddyshark')
   .usage('$0 <command> [options]\n\nProtocol, simulator and sniffer for the MnemOS WiFi Buddy SPI link.')
   .version(pkg.version)
@@ -26,6 +32,9 @@ const cli = yargs(hideBin(process.argv))
   .demandCommand(1, 'Name a command: see --help.')
   .recommendCommands()
   .wrap(Math.min(100, process.stdout.columns ?? 100))
+  .middleware((argv) => {
+    for (const k of Object.keys(argv)) argv[k] = restoreStdin(argv[k]);
+  }, true)
   .fail((msg, err) => {
     if (err) throw err;
     // yargs spreads some messages (invalid choices) over lines: one line, like every other error.
@@ -33,7 +42,8 @@ const cli = yargs(hideBin(process.argv))
     process.exit(2);
   });
 
-for (const c of commands) cli.command(c);
+// The command is the first word that is not an option; only its module is loaded.
+for (const c of await loadCommands(args.find((a) => !a.startsWith('-')))) cli.command(c);
 
 try {
   await cli.parseAsync();

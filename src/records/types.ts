@@ -64,7 +64,7 @@ export const ANOMALY_CODES = [
   'lost-frames', 'repeat-frame', 'buddy-reset', 'stale-epoch', 'fragment-abandoned', 'unknown-channel',
   'bad-cbor', 'schema', 'unknown-message', 'credit-overrun',
   // sources and live capture
-  'capture-gap', 'source-error',
+  'capture-gap', 'source-error', 'stream-resync', 'bridge-reset',
 ] as const;
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];
 

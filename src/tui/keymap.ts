@@ -2,7 +2,7 @@
  * Keys to viewer actions, as a pure function of the state (so the reducer can apply it to the state
  * current when the key is handled: keys typed faster than frames must not see a stale prompt).
  * With the filter/search prompt open, typed text goes to the prompt; otherwise keys move, open
- * panes, filter, zoom and quit. With the detail pane focused (Tab), ↑/↓ move the hex field cursor
+ * panes, filter, zoom and quit; in a live view, s saves the records in the window. With the detail pane focused (Tab), ↑/↓ move the hex field cursor
  * and PgUp/PgDn scroll the decoded tree.
  * The mouse wheel moves the selection by three rows.
  */
@@ -58,6 +58,7 @@ export function actionForKey(s: ViewState, input: string, key: KeyInfo): ViewAct
     case 'f': return { type: 'toggle-follow' };
     case 'a': return { type: 'toggle-hidden' };
     case 'r': return { type: 'jump-pair' };
+    case 's': return s.live ? { type: 'save' } : null;
     default: return null;
   }
 }

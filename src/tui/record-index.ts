@@ -9,6 +9,11 @@
  * Records are assumed to arrive in time order (the link stage emits them so); lookups by time use a
  * binary search over start times.
  *
+ * A live view keeps a bounded window: `dropOldest(n)` forgets the first n records and renumbers the
+ * rest from 0 (record i becomes i - n), rebuilding the arrays and totals over what is kept (O(kept),
+ * so callers drop in chunks); `dropped` counts the records forgotten so far, and the summary then
+ * describes the window. Trace message names already resolved are kept.
+ *
  * Example:
  *   const index = new RecordIndex();
  *   for await (const batch of opened.records) index.append(batch);
@@ -64,13 +69,19 @@ export class RecordIndex {
    * Sparse series for the timeline strip: records per counted lane, and wire bytes of non-idle
    * frames per direction. A strip cell is two binary searches, however many records it covers.
    */
-  private readonly laneSeries = STRIP_COUNT_LANES.map(() => new Series());
-  private readonly mosiSeries = new Series();
-  private readonly misoSeries = new Series();
+  private laneSeries = STRIP_COUNT_LANES.map(() => new Series());
+  private mosiSeries = new Series();
+  private misoSeries = new Series();
   private readonly summaries: (string | undefined)[] = [];
   private readonly metas = new TraceMetaIndex();
-  /** Record index of each transaction number + 1 (0: not seen); numbers are dense from 0. */
+  /** Record index of each transaction number - txnBase, + 1 (0: not seen); numbers are dense. */
   private txnAt = new Int32Array(1024);
+  /** The transaction number txnAt[0] stands for (the first kept one, once records were dropped). */
+  private txnBase = 0;
+  /** True while dropOldest re-appends the kept records (stream-order state is not observed twice). */
+  private replaying = false;
+  /** Records forgotten from the front by dropOldest, in total. */
+  dropped = 0;
   private readonly pairs = new Map<number, number>();
   private readonly pending = new Map<number, number>();
   readonly lines: Readonly<Record<LineName, LineLevels>> = {
@@ -128,30 +139,86 @@ export class RecordIndex {
         if (r.message) this.messageCount++;
         if (r.decoded) this.noteMessage(r, i);
       } else if (r.kind === 'txn') {
-        if (r.txn >= 0 && r.txn < 0x4000000) {
-          if (r.txn >= this.txnAt.length) {
-            const b = new Int32Array(Math.max(r.txn + 1, this.txnAt.length * 2));
+        const n = r.txn - this.txnBase;
+        if (n >= 0 && n < 0x4000000) {
+          if (n >= this.txnAt.length) {
+            const b = new Int32Array(Math.max(n + 1, this.txnAt.length * 2));
             b.set(this.txnAt);
             this.txnAt = b;
           }
-          this.txnAt[r.txn] = i + 1;
+          this.txnAt[n] = i + 1;
         }
       } else if (r.kind === 'line') {
-        const l = this.lines[r.line];
-        l.t.push(r.startNs);
-        l.level.push(r.level);
+        if (!this.replaying) {
+          const l = this.lines[r.line];
+          l.t.push(r.startNs);
+          l.level.push(r.level);
+        }
       } else if (r.dir) {
         this.dirArr[i] = r.dir === 'cpu-to-buddy' ? DIR_MOSI : DIR_MISO;
       }
       if (r.kind === 'anomaly') {
         this.anomalyCount.set(r.code, (this.anomalyCount.get(r.code) ?? 0) + 1);
         if (r.code === 'buddy-reset') {
-          this.metas.observe(r);
+          if (!this.replaying) this.metas.observe(r);
           this.pending.clear();
         }
       }
     }
     this.updateSummary(batch.length);
+  }
+
+  /**
+   * Forgets the oldest n records (a live window): the rest are renumbered from 0 and the arrays,
+   * series, links and totals rebuilt over them. Line levels keep the last change before the window,
+   * so the strip still knows READY's level at its left edge.
+   */
+  dropOldest(n: number): void {
+    n = Math.min(Math.max(0, Math.floor(n)), this.records.length);
+    if (n === 0) return;
+    const kept = this.records.slice(n);
+    const names = this.summaries.slice(n);
+    const firstNs = kept.length ? kept[0].startNs : Infinity;
+    for (const l of Object.values(this.lines)) {
+      let lo = 0;
+      while (lo < l.t.length && l.t[lo] < firstNs) lo++;
+      const cut = Math.max(0, lo - 1);
+      l.t.splice(0, cut);
+      l.level.splice(0, cut);
+    }
+    this.records.length = 0;
+    this.summaries.length = 0;
+    this.dirArr.fill(DIR_NONE); // only frames and anomalies with a direction write theirs
+    this.laneSeries = STRIP_COUNT_LANES.map(() => new Series());
+    this.mosiSeries = new Series();
+    this.misoSeries = new Series();
+    let minTxn = Infinity;
+    for (const r of kept) if (r.kind === 'txn' && r.txn >= 0 && r.txn < minTxn) minTxn = r.txn;
+    this.txnBase = minTxn === Infinity ? 0 : minTxn;
+    this.txnAt = new Int32Array(1024);
+    this.pairs.clear();
+    this.pending.clear();
+    this.channelCount.fill(0);
+    this.idleCount = 0;
+    this.messageCount = 0;
+    this.anomalyCount.clear();
+    this.minStart = Infinity;
+    this.maxEnd = -Infinity;
+    this.laneTotals.fill(0);
+    const s = this.summary;
+    s.records = 0;
+    s.kinds = {};
+    s.firstNs = null;
+    s.lastNs = null;
+    s.durationNs = 0;
+    this.replaying = true;
+    try {
+      this.append(kept);
+    } finally {
+      this.replaying = false;
+    }
+    for (let i = 0; i < names.length; i++) if (names[i] !== undefined) this.summaries[i] = names[i];
+    this.dropped += n;
   }
 
   /** Writes the counters into the shared summary, in the shape addToSummary gives. */
@@ -179,6 +246,7 @@ export class RecordIndex {
 
   private noteMessage(r: FrameRecord, i: number): void {
     if (r.decoded?.kind === 'trace') {
+      if (this.replaying) return; // observed and named when it first arrived
       this.metas.observe(r);
       // Trace callsite ids are per boot, so the name is resolved now, in stream order.
       this.summaries[i] = summary(r, this.metas);
@@ -244,11 +312,12 @@ export class RecordIndex {
   /** The TxnRecord a record came from, if the capture holds it. */
   txnOf(i: number): TxnRecord | null {
     const r = this.records[i];
-    const n = r.kind === 'txn' ? r.txn : r.kind === 'frame' || r.kind === 'anomaly' ? r.txn : undefined;
-    if (n === undefined) return null;
+    const t = r.kind === 'txn' ? r.txn : r.kind === 'frame' || r.kind === 'anomaly' ? r.txn : undefined;
+    if (t === undefined) return null;
+    const n = t - this.txnBase;
     const at = n >= 0 && n < this.txnAt.length ? this.txnAt[n] - 1 : -1;
-    const t = at < 0 ? undefined : this.records[at];
-    return t?.kind === 'txn' ? t : null;
+    const found = at < 0 ? undefined : this.records[at];
+    return found?.kind === 'txn' ? found : null;
   }
 
   /** Records of a strip lane (one of STRIP_COUNT_LANES) among records [from, to). */

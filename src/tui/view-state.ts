@@ -2,8 +2,11 @@
  * The viewer's state and its reducer: which records the list shows (a view of record indices that
  * pass the hidden-kinds toggle and the filter), the selection and the visible window
  * (`visibleFromIndex`, `listHeight` rows), the open prompt, the detail pane, zoom and follow.
- * Pure: `viewReducer(index)` returns a React reducer over a RecordIndex that only ever grows; the
- * index is read, never changed. Action types are strings, as in ink-ui's select state.
+ * Pure: `viewReducer(index)` returns a React reducer over a RecordIndex that grows at the end and,
+ * in a live view, forgets records at the front (`index.dropped`): every action first renumbers the
+ * rows for what was dropped (`syncDrops`), so no state ever names a forgotten record. The index is
+ * read, never changed. Action types are strings, as in ink-ui's select state. A live view also has
+ * the save key: it bumps `saveRequests`, and the viewer does the writing.
  *
  * Example:
  *   const reduce = viewReducer(index);
@@ -46,6 +49,12 @@ export interface ViewState {
   readonly zoom: number;
   readonly follow: boolean;
   readonly message: string | null;
+  /** index.dropped when the rows were last renumbered. */
+  readonly dropped: number;
+  /** A live view (the save key works, the help shows it). */
+  readonly live: boolean;
+  /** Bumped by the save key; the viewer saves the window when it changes. */
+  readonly saveRequests: number;
   /** Set by the quit key; the viewer exits when it sees it. */
   readonly quit: boolean;
 }
@@ -70,6 +79,8 @@ export type ViewAction =
   | { type: 'field-next' } | { type: 'field-previous' }
   | { type: 'tree-scroll'; delta: number }
   | { type: 'jump-pair' }
+  | { type: 'save' }
+  | { type: 'show-message'; text: string }
   | { type: 'key'; input: string; key: KeyInfo };
 
 export const MAX_ZOOM = 40;
@@ -130,12 +141,44 @@ function select(s: ViewState, position: number, extra: Partial<ViewState> = {}):
   return { ...next, visibleFromIndex: visibleWindow(next).visibleFromIndex };
 }
 
-export function initialViewState(index: RecordIndex, listHeight: number): ViewState {
+export interface InitialViewOptions {
+  /** Start in follow mode (a live view). Default false. */
+  readonly follow?: boolean;
+  /** A live view: the save key works. Default false. */
+  readonly live?: boolean;
+}
+
+export function initialViewState(index: RecordIndex, listHeight: number, opts: InitialViewOptions = {}): ViewState {
   const rows = extendRows(index, { buf: new Int32Array(1024), length: 0 }, 0, false, null);
+  const follow = opts.follow ?? false;
   return {
-    rows, scanned: index.length, selected: rows.length ? 0 : -1, visibleFromIndex: 0, listHeight, showHidden: false,
-    filter: null, search: null, prompt: null, detail: false, focus: 'list', field: 0, treeOffset: 0, zoom: 0, follow: false, message: null, quit: false,
+    rows, scanned: index.length, selected: rows.length ? (follow ? rows.length - 1 : 0) : -1, visibleFromIndex: 0, listHeight, showHidden: false,
+    filter: null, search: null, prompt: null, detail: false, focus: 'list', field: 0, treeOffset: 0, zoom: 0, follow, message: null, quit: false,
+    dropped: index.dropped, live: opts.live ?? false, saveRequests: 0,
   };
+}
+
+/**
+ * The state renumbered for the records the index dropped since it was made: rows of dropped
+ * records leave the list, the rest move down by the count, and the selection stays on its record
+ * (or the first row, if its record was dropped). The same state when nothing was dropped.
+ */
+export function syncDrops(index: RecordIndex, s: ViewState): ViewState {
+  const n = index.dropped - s.dropped;
+  if (n === 0) return s;
+  const from = rowAtOrAfter(s.rows, n);
+  const length = s.rows.length - from;
+  // A new buffer: the old state shares its buffer and must keep meaning what it meant.
+  const buf = new Int32Array(Math.max(1024, length * 2));
+  for (let k = 0; k < length; k++) buf[k] = s.rows.buf[from + k] - n;
+  const kept = s.selected - from;
+  const selected = length === 0 ? -1 : kept >= 0 ? kept : 0;
+  const moved = kept < 0;
+  const next: ViewState = {
+    ...s, rows: { buf, length }, scanned: Math.max(0, s.scanned - n), dropped: index.dropped, selected,
+    visibleFromIndex: Math.max(0, s.visibleFromIndex - from), ...(moved ? { field: 0, treeOffset: 0 } : {}),
+  };
+  return { ...next, visibleFromIndex: visibleWindow(next).visibleFromIndex };
 }
 
 /** One character of a multi-key string as Ink would have parsed it alone. */
@@ -163,7 +206,8 @@ export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) =
     return { ...s, message: `no ${step > 0 ? 'further' : 'earlier'} match for "${query.text}"` };
   };
 
-  const reduce = (s: ViewState, a: ViewAction): ViewState => {
+  const reduce = (current: ViewState, a: ViewAction): ViewState => {
+    const s = syncDrops(index, current);
     const page = Math.max(1, s.listHeight - 1);
     switch (a.type) {
       case 'records-appended': {
@@ -254,6 +298,10 @@ export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) =
         if (p >= s.rows.length || s.rows.buf[p] !== other) return { ...s, message: 'the linked record is filtered out' };
         return select(s, p, { message: null, follow: false });
       }
+      case 'save':
+        return s.live ? { ...s, saveRequests: s.saveRequests + 1, message: `saving ${index.length.toLocaleString('en')} records…` } : s;
+      case 'show-message':
+        return { ...s, message: a.text };
       case 'key': {
         // Keys typed faster than they are read arrive as one string ("j\r"): each one counts, in order.
         if (a.input.length > 1 && !a.input.includes('\u001b') && !isMouseReport(a.input)) {

@@ -23,9 +23,18 @@ describe('buddyshark CLI', () => {
   it('lists every command in --help and prints the version', () => {
     const help = cli(['--help']);
     assert.equal(help.status, 0);
-    for (const c of ['decode', 'view', 'capture', 'info', 'simulate', 'protocol', 'wireshark']) assert.match(help.stdout, new RegExp(`buddyshark ${c}`));
+    for (const c of ['decode', 'view', 'capture', 'info', 'simulate', 'replay', 'protocol', 'wireshark', 'extcap']) assert.match(help.stdout, new RegExp(`buddyshark ${c}`));
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.equal(cli(['--version']).stdout.trim(), pkg.version);
+  });
+
+  it('reads standard input when the input is -', () => {
+    const vcd = cli(['simulate', 'demo', '-o', join(dir, 'stdin-demo.vcd')]);
+    assert.equal(vcd.status, 0, vcd.stderr);
+    const r = cli(['decode', '-', '--json'], { input: readFileSync(join(dir, 'stdin-demo.vcd'), 'utf8') });
+    assert.equal(r.status, 0, r.stderr);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { input: string; kinds: { txn: number } };
+    assert.equal(summary.kinds.txn, 34);
   });
 
   it('rejects an unknown option with one line and exit 2', () => {
@@ -147,7 +156,7 @@ describe('buddyshark CLI', () => {
 
   it('wireshark install puts the plugin in the folder given', () => {
     const plugins = join(dir, 'plugins');
-    const r = cli(['wireshark', 'install', '--dir', plugins, '--json']);
+    const r = cli(['wireshark', 'install', '--dir', plugins, '--no-extcap', '--json']);
     assert.equal(r.status, 0);
     const { installed } = JSON.parse(r.stdout) as { installed: string };
     assert.equal(readFileSync(installed, 'utf8'), readFileSync(join(ROOT, 'wireshark/buddyshark.lua'), 'utf8'));

@@ -3,6 +3,11 @@
  * writes what is asked for, the format taken from each file's extension (see sim-outputs.ts).
  * Prints the run's report: step outcomes, counts, goodput per direction and protocol overhead.
  * Exit code 0 when the scenario's expectations hold, 1 when they do not.
+ *
+ * `--serve tcp://127.0.0.1:7878 [--speed X|max] [--loop] [--listen]` makes the simulator a bridge
+ * (src/sim/serve/): the run is paced against the wall clock and streamed to TCP clients. The
+ * address it listens on is printed first (one line on stderr, or a JSON line on stdout with --json);
+ * Ctrl-C or SIGTERM stops it cleanly.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { drainScenario, runScenario, type SimReport } from '../../sim/index.ts';
@@ -10,6 +15,10 @@ import { paint, useColour, writeJsonLine } from '../output.ts';
 import { openScenario } from '../scenario-path.ts';
 import { outputKind, writeSimOutput } from '../sim-outputs.ts';
 import { formatDuration } from '../record-summary.ts';
+import { UserError } from '../output.ts';
+import { parseServeAddress, parseSpeed } from '../../sim/serve/address.ts';
+import { serveScenario } from '../../sim/serve/server.ts';
+import type { Scenario } from '../../sim/index.ts';
 
 interface SimulateArgs {
   scenario: string;
@@ -18,6 +27,11 @@ interface SimulateArgs {
   seed?: number;
   force: boolean;
   json: boolean;
+  serve?: string;
+  speed: string;
+  loop: boolean;
+  listen: boolean;
+  wait: boolean;
 }
 
 function mbit(bytesPerSec: number): string {
@@ -57,9 +71,17 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('seed', { type: 'number', describe: 'override the scenario\'s seed' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite existing output files' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
-      .example('$0 simulate demo -o demo.pcapng -o demo.sr', 'a pcapng and a sigrok session of the happy path') as unknown as Argv<SimulateArgs>,
+      .option('serve', { type: 'string', describe: 'act as a bridge: stream the run to TCP clients on tcp://HOST:PORT, HOST:PORT or PORT (loopback; port 0 picks a free one)' })
+      .option('speed', { type: 'string', default: '1', describe: 'with --serve: X times real time, or "max" for as fast as possible' })
+      .option('loop', { type: 'boolean', default: false, describe: 'with --serve: restart the scenario when it ends (clients see a bridge reset)' })
+      .option('listen', { type: 'boolean', default: false, describe: 'with --serve: allow a non-loopback address (serve other machines)' })
+      .option('wait', { type: 'boolean', default: true, describe: 'with --serve: start the run when the first client connects (--no-wait: at once)' })
+      .example('$0 simulate demo -o demo.pcapng -o demo.sr', 'a pcapng and a sigrok session of the happy path')
+      .example('$0 simulate flood --serve tcp://127.0.0.1:7878 --speed 2', 'a bridge for capture --live tcp://127.0.0.1:7878') as unknown as Argv<SimulateArgs>,
   handler: async (args) => {
     const sc = openScenario(args.scenario, args.seed);
+    if (args.serve !== undefined) return serve(sc, args);
+    for (const flag of ['loop', 'listen'] as const) if (args[flag]) throw new UserError(`--${flag} needs --serve`);
     for (const o of args.output) outputKind(o); // reject unknown extensions before any work
     const written: { file: string; wrote: string }[] = [];
     let report: SimReport | null = null;
@@ -80,3 +102,40 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     if (!report.passed) process.exitCode = 1;
   },
 };
+
+async function serve(sc: Scenario, args: SimulateArgs): Promise<void> {
+  if (args.output.length > 0) throw new UserError('--serve streams the run to clients: it cannot be combined with --output');
+  const addr = parseServeAddress(args.serve ?? '', args.listen);
+  if (typeof addr === 'string') throw new UserError(`--serve ${addr}`);
+  const speed = parseSpeed(args.speed);
+  if (typeof speed === 'string') throw new UserError(speed);
+  const colour = useColour(process.stderr);
+  let server;
+  try {
+    server = await serveScenario(sc, { ...addr, speed, loop: args.loop, waitForClient: args.wait });
+  } catch (e) {
+    throw new UserError(`--serve ${args.serve}: cannot listen: ${(e as Error).message}`);
+  }
+  const pace = Number.isFinite(speed) ? `${speed}x real time` : 'as fast as possible';
+  if (args.json) writeJsonLine({ event: 'listening', url: server.url, host: server.host, port: server.port, scenario: sc.name, speed: Number.isFinite(speed) ? speed : 'max' });
+  else process.stderr.write(`${paint('bold', `serving scenario ${sc.name} on ${server.url}`, colour)} (${pace}${args.loop ? ', looping' : ''}${args.wait ? ', starts when a client connects' : ''})\n`);
+  const stop = (): void => server.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let result;
+  try {
+    result = await server.done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  const summary = { runs: result.runs, records: result.records, clients: result.clients, dropped: result.dropped, stopped: result.stopped };
+  if (args.json) {
+    writeJsonLine(result.report ? { ...result.report, serve: summary } : { event: 'stopped', serve: summary });
+  } else {
+    const lines = result.report && !result.stopped ? reportLines(result.report, useColour()) : [];
+    lines.push(`  served ${result.records} records in ${result.runs} complete run(s) to ${result.clients} client(s); ${result.dropped} events dropped for slow clients${result.stopped ? '; stopped' : ''}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (result.report && !result.stopped && !result.report.passed) process.exitCode = 1;
+}

@@ -1,12 +1,15 @@
 /**
  * `buddyshark wireshark install`: puts the Lua dissector where Wireshark looks for personal
- * plugins, and says where. `wireshark path` prints that place without writing anything.
+ * plugins, and the extcap wrapper (src/extcap/install.ts) in its personal extcap folder, so the
+ * "WiFi Buddy (buddyshark)" interface captures live; says where. `wireshark path` prints those
+ * places without writing anything.
  */
 import { copyFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
+import { installExtcapWrapper, personalExtcapDir, type ExtcapDir, type ExtcapInstall } from '../../extcap/install.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 
 export const PLUGIN_SOURCE = fileURLToPath(new URL('../../../wireshark/buddyshark.lua', import.meta.url));
@@ -20,15 +23,23 @@ export function personalPluginDir(env: NodeJS.ProcessEnv = process.env, platform
 
 interface InstallArgs {
   dir?: string;
+  extcapDir?: string;
+  extcap: boolean;
   json: boolean;
+}
+
+function extcapDir(given: string | undefined): ExtcapDir {
+  return given !== undefined ? { dir: given, how: '--extcap-dir' } : personalExtcapDir();
 }
 
 const install: CommandModule<object, InstallArgs> = {
   command: 'install',
-  describe: 'Install the buddyshark Lua dissector into your Wireshark plugin folder',
+  describe: 'Install the buddyshark Lua dissector and the live-capture extcap into your Wireshark folders',
   builder: (y: Argv) =>
     y
       .option('dir', { type: 'string', describe: 'plugin folder (default: Wireshark\'s personal Lua plugin folder)' })
+      .option('extcap-dir', { type: 'string', describe: 'extcap folder (default: the personal extcap folder `tshark -G folders` names)' })
+      .option('extcap', { type: 'boolean', default: true, describe: 'also install the live-capture extcap (--no-extcap: the dissector only)' })
       .option('json', { type: 'boolean', default: false, describe: 'print what was installed as JSON' }) as unknown as Argv<InstallArgs>,
   handler: (args) => {
     const dir = args.dir ?? personalPluginDir();
@@ -36,34 +47,51 @@ const install: CommandModule<object, InstallArgs> = {
     const target = join(dir, 'buddyshark.lua');
     const replaced = existsSync(target) && readFileSync(target, 'utf8') !== readFileSync(PLUGIN_SOURCE, 'utf8');
     copyFileSync(PLUGIN_SOURCE, target);
+    let extcap: (ExtcapInstall & { how: string }) | null = null;
+    if (args.extcap) {
+      const where = extcapDir(args.extcapDir);
+      extcap = { ...installExtcapWrapper(where.dir), how: where.how };
+    }
     if (args.json) {
-      writeJsonLine({ installed: target, replaced });
+      writeJsonLine({ installed: target, replaced, extcap });
       return;
     }
     const colour = useColour();
-    process.stdout.write(
-      `${paint('green', 'installed', colour)} ${target}${replaced ? ' (replaced an older version)' : ''}\n` +
-        'Restart Wireshark (or Analyze > Reload Lua Plugins) and open a buddyshark pcapng:\n' +
-        '  the buddy-link packets then show the frame header, CBOR messages and CRC checks;\n' +
-        '  filter with buddy.msg == "scan_result", buddy.channel == 1, buddy.crc_ok == 0, buddy.anomaly ...\n',
-    );
+    const lines = [
+      `${paint('green', 'installed', colour)} ${target}${replaced ? ' (replaced an older version)' : ''}`,
+      'Restart Wireshark (or Analyze > Reload Lua Plugins) and open a buddyshark pcapng:',
+      '  the buddy-link packets then show the frame header, CBOR messages and CRC checks;',
+      '  filter with buddy.msg == "scan_result", buddy.channel == 1, buddy.crc_ok == 0, buddy.anomaly ...',
+    ];
+    if (extcap) {
+      lines.push(
+        `${paint('green', 'installed', colour)} ${extcap.path}${extcap.replaced ? ' (replaced an older version)' : ''} (${extcap.how})`,
+        'Wireshark then lists the interface "WiFi Buddy (buddyshark)": set its source (tcp://host:port or',
+        '  serial:/dev/ttyACM0) with the gear icon and start it; or',
+        '  tshark -i buddyshark -o extcap.buddyshark.source:tcp://127.0.0.1:7878 -w live.pcapng',
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
   },
 };
 
-const path: CommandModule<object, { json: boolean }> = {
+const path: CommandModule<object, { json: boolean; extcap: boolean }> = {
   command: 'path',
-  describe: 'Print where `install` puts the dissector',
-  builder: (y: Argv) => y.option('json', { type: 'boolean', default: false }) as unknown as Argv<{ json: boolean }>,
+  describe: 'Print where `install` puts the dissector (--extcap: the extcap wrapper)',
+  builder: (y: Argv) =>
+    y
+      .option('extcap', { type: 'boolean', default: false, describe: 'print the extcap folder instead' })
+      .option('json', { type: 'boolean', default: false, describe: 'both folders as JSON' }) as unknown as Argv<{ json: boolean; extcap: boolean }>,
   handler: (args) => {
     const dir = personalPluginDir();
-    if (args.json) writeJsonLine({ pluginDir: dir, source: PLUGIN_SOURCE });
-    else process.stdout.write(`${dir}\n`);
+    if (args.json) writeJsonLine({ pluginDir: dir, source: PLUGIN_SOURCE, extcapDir: personalExtcapDir().dir });
+    else process.stdout.write(`${args.extcap ? personalExtcapDir().dir : dir}\n`);
   },
 };
 
 export const wiresharkCommand: CommandModule = {
   command: 'wireshark <command>',
-  describe: 'Wireshark integration: install the Lua dissector',
+  describe: 'Wireshark integration: install the Lua dissector and the live-capture extcap',
   builder: (y: Argv) => y.command(install).command(path).demandCommand(1),
   handler: () => undefined,
 };

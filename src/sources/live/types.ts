@@ -61,6 +61,8 @@ export interface LiveStats {
   reconnects: number;
   /** Records decoded but not yet taken by the consumer (what a slow consumer leaves behind). */
   backlog: number;
+  /** The largest backlog so far (optional: set by openLiveSource; stand-ins may leave it out). */
+  peakBacklog?: number;
 }
 
 export interface LiveSource {

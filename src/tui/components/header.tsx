@@ -1,6 +1,8 @@
 /**
  * The header: file and format, duration, record counts per channel, anomalies and the SPI mode,
- * plus a loading count while the stream is still arriving. Props only.
+ * plus a loading count while the stream is still arriving. Props only. A live view shows the
+ * connection state instead of "loading", and once its window is full, how many older records it
+ * dropped (the counts then describe the window).
  */
 import { Box, Text } from 'ink';
 import { formatDuration, type RecordSummary } from '../../cli/record-summary.ts';
@@ -12,21 +14,31 @@ export interface HeaderProps {
   readonly width: number;
   readonly loading: boolean;
   readonly error: string | null;
+  readonly live?: LiveHeader | null;
+}
+
+export interface LiveHeader {
+  /** Connection state: connecting, connected, disconnected, ended. */
+  readonly state: string;
+  readonly dropped: number;
+  readonly window: number;
 }
 
 const list = (o: Record<string, number>): string =>
   Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
 
-export function headerLines(s: RecordSummary, loading: boolean, error: string | null): [string, string] {
+export function headerLines(s: RecordSummary, loading: boolean, error: string | null, live: LiveHeader | null = null): [string, string] {
   const anomalies = Object.values(s.anomalies).reduce((a, b) => a + b, 0);
-  const count = `${loading && !error ? 'loading… ' : ''}${s.records.toLocaleString('en')} records`;
-  const first = `${s.input} (${s.format})  ${formatDuration(s.durationNs)}  ${count}${error ? `  [stopped: ${error}]` : ''}`;
+  const count = `${loading && !error && !live ? 'loading… ' : ''}${s.records.toLocaleString('en')} records`;
+  const window = live?.dropped ? `  (window: newest ${live.window.toLocaleString('en')}; ${live.dropped.toLocaleString('en')} older dropped)` : '';
+  const state = live ? `  ${live.state === 'connected' ? '●' : '○'} ${live.state}` : '';
+  const first = `${s.input} (${s.format})  ${formatDuration(s.durationNs)}  ${count}${window}${state}${error ? `  [stopped: ${error}]` : ''}`;
   const second = `frames: ${list(s.channels)} │ anomalies ${anomalies}${anomalies ? ` (${list(s.anomalies)})` : ''}${s.spiMode ? ` │ SPI ${s.spiMode}` : ''}`;
   return [first, second];
 }
 
-export function Header({ summary, width, loading, error }: HeaderProps) {
-  const [first, second] = headerLines(summary, loading, error);
+export function Header({ summary, width, loading, error, live = null }: HeaderProps) {
+  const [first, second] = headerLines(summary, loading, error, live);
   const anomalies = Object.keys(summary.anomalies).length > 0;
   return (
     <Box flexDirection="column">

@@ -1,6 +1,7 @@
 /**
  * The status bar: the open filter/search prompt, or the last message, or the key help; with the
- * list position and the active modes (filter, search, all records, follow) on the left.
+ * list position and the active modes (filter, search, all records, follow) on the left. A live
+ * view's help starts with its own keys (s save, f follow).
  */
 import { Text } from 'ink';
 import { fit } from '../text.ts';
@@ -12,6 +13,8 @@ export interface StatusBarProps {
 }
 
 export const KEY_HELP = '↑↓/jk move  PgUp/PgDn  g/G ends  ⏎ detail  Tab pane  / filter  ? find  n/N match  r req↔reply  +/- zoom  a all  f follow  q quit';
+/** A live view: saving and following first, so they show on a narrow terminal. */
+export const LIVE_KEY_HELP = 's save  f follow  ↑↓/jk move  PgUp/PgDn  g/G ends  ⏎ detail  Tab pane  / filter  ? find  n/N match  r req↔reply  +/- zoom  a all  q quit';
 
 export function statusText(s: ViewState): string {
   if (s.prompt) return `${s.prompt.kind === 'filter' ? '/' : '?'}${s.prompt.text}█  (Enter applies, Esc cancels)`;
@@ -22,7 +25,7 @@ export function statusText(s: ViewState): string {
     ...(s.showHidden ? ['all'] : []),
     ...(s.follow ? ['follow'] : []),
   ].map((m) => `[${m}]`).join(' ');
-  return `${modes}  ${s.message ?? KEY_HELP}`;
+  return `${modes}  ${s.message ?? (s.live ? LIVE_KEY_HELP : KEY_HELP)}`;
 }
 
 export function StatusBar({ state, width }: StatusBarProps) {

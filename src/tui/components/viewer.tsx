@@ -5,6 +5,9 @@
  * follows the end in follow mode). Width and height are props so tests render at a fixed size;
  * `ViewerScreen` feeds them from the terminal and tracks resizes.
  *
+ * A live view (`live`) starts in follow mode, shows the connection state and the window in the
+ * header, and saves the window with s through `onSave` (its message goes to the status bar).
+ *
  * Example: render(<Viewer index={index} loaded={index.length} width={80} height={23} onQuit={exit} />)
  */
 import { Box, useApp, useStdout } from 'ink';
@@ -13,7 +16,8 @@ import { computeLayout } from '../layout.ts';
 import type { RecordIndex } from '../record-index.ts';
 import { activeLanes } from '../strip.ts';
 import { useViewerInput } from '../use-viewer-input.ts';
-import { initialViewState, selectedRecord, viewReducer, type ViewState } from '../view-state.ts';
+import type { LiveView } from '../live.ts';
+import { initialViewState, selectedRecord, syncDrops, viewReducer, type ViewState } from '../view-state.ts';
 import { DetailPane } from './detail-pane.tsx';
 import { Header } from './header.tsx';
 import { RecordList } from './record-list.tsx';
@@ -22,17 +26,24 @@ import { TimelineStrip } from './timeline-strip.tsx';
 
 export interface ViewerProps {
   readonly index: RecordIndex;
-  /** Records loaded so far: a new value makes the viewer pick up appended records. */
+  /** Records loaded so far (dropped ones included): a new value makes the viewer pick up appended records. */
   readonly loaded: number;
   readonly width: number;
   readonly height: number;
   readonly onQuit?: () => void;
   readonly isActive?: boolean;
+  /** A live view: follow on, connection state and window in the header, s saves. */
+  readonly live?: LiveView | null;
+  /** Saves the window; resolves to the status message ("saved 1,200 records to /x/y.pcapng"). */
+  readonly onSave?: () => Promise<string>;
 }
 
-export function Viewer({ index, loaded, width, height, onQuit, isActive = true }: ViewerProps) {
+export function Viewer({ index, loaded, width, height, onQuit, isActive = true, live = null, onSave }: ViewerProps) {
   const reducer = useMemo(() => viewReducer(index), [index]);
-  const [state, dispatch] = useReducer(reducer, null, () => initialViewState(index, computeLayout(width, height, false, activeLanes(index).length).listHeight));
+  const [stored, dispatch] = useReducer(reducer, null, () =>
+    initialViewState(index, computeLayout(width, height, false, activeLanes(index).length).listHeight, { follow: live !== null, live: live !== null && onSave !== undefined }));
+  // The loader may have dropped records since the last action: draw the renumbered state.
+  const state = useMemo(() => syncDrops(index, stored), [stored, index.dropped]);
   const lanesAll = activeLanes(index);
   const layout = computeLayout(width, height, state.detail, lanesAll.length);
   const app = useApp();
@@ -45,10 +56,17 @@ export function Viewer({ index, loaded, width, height, onQuit, isActive = true }
     dispatch({ type: 'records-appended' });
   }, [loaded]);
   useEffect(() => {
+    if (state.saveRequests === 0 || !onSave) return;
+    onSave().then(
+      (text) => dispatch({ type: 'show-message', text }),
+      (err: unknown) => dispatch({ type: 'show-message', text: `save failed: ${err instanceof Error ? err.message : String(err)}` }),
+    );
+  }, [state.saveRequests]);
+  useEffect(() => {
     if (layout.listHeight !== state.listHeight) dispatch({ type: 'resize', listHeight: layout.listHeight });
   }, [layout.listHeight, state.listHeight]);
 
-  return <ViewerFrame index={index} state={state} width={width} height={height} />;
+  return <ViewerFrame index={index} state={state} width={width} height={height} live={live} />;
 }
 
 export interface ViewerFrameProps {
@@ -56,17 +74,19 @@ export interface ViewerFrameProps {
   readonly state: ViewState;
   readonly width: number;
   readonly height: number;
+  readonly live?: LiveView | null;
 }
 
 /** One frame of the viewer for a given state: a pure function of its props (the benchmark renders it directly). */
-export function ViewerFrame({ index, state, width, height }: ViewerFrameProps) {
+export function ViewerFrame({ index, state, width, height, live = null }: ViewerFrameProps) {
   const lanesAll = activeLanes(index);
   const layout = computeLayout(width, height, state.detail, lanesAll.length);
   const sel = selectedRecord(state);
   const loading = !index.done;
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height}>
-      <Header summary={index.summary} width={layout.width} loading={loading} error={index.error} />
+      <Header summary={index.summary} width={layout.width} loading={loading} error={index.error}
+        live={live ? { state: index.done ? 'ended' : live.state, dropped: index.dropped, window: live.window } : null} />
       <TimelineStrip index={index} lanes={lanesAll.slice(0, layout.stripLanes)} width={layout.width} zoom={state.zoom} selectedNs={sel < 0 ? null : index.startNs(sel)} />
       <RecordList index={index} state={{ ...state, listHeight: layout.listHeight }} width={layout.width} focused={state.focus === 'list'} loading={loading} />
       {state.detail ? (
@@ -92,7 +112,14 @@ export function useTerminalSize(): { width: number; height: number } {
   return size;
 }
 
-export function ViewerScreen({ index, loaded }: { readonly index: RecordIndex; readonly loaded: number }) {
+export interface ViewerScreenProps {
+  readonly index: RecordIndex;
+  readonly loaded: number;
+  readonly live?: LiveView | null;
+  readonly onSave?: () => Promise<string>;
+}
+
+export function ViewerScreen({ index, loaded, live = null, onSave }: ViewerScreenProps) {
   const { width, height } = useTerminalSize();
-  return <Viewer index={index} loaded={loaded} width={width} height={height} />;
+  return <Viewer index={index} loaded={loaded} width={width} height={height} live={live} {...(onSave ? { onSave } : {})} />;
 }
