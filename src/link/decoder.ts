@@ -30,8 +30,8 @@ export interface LinkStats {
 }
 
 export class LinkDecoder {
-  private readonly cpu = new DirectionState('cpu-to-buddy');
-  private readonly buddy = new DirectionState('buddy-to-cpu');
+  private cpu = new DirectionState('cpu-to-buddy');
+  private buddy = new DirectionState('buddy-to-cpu');
   private buddyEpoch: number | null = null;
   /** The epoch the CPU last synced to: when it changes, the CPU restarted its sequence numbers. */
   private cpuEpoch: number | null = null;
@@ -48,10 +48,19 @@ export class LinkDecoder {
       else {
         if (rec.kind === 'anomaly') this.count(rec.code);
         out.push(rec);
+        // The bridge restarted (a new session): what follows owes nothing to the frames before.
+        if (rec.kind === 'anomaly' && rec.code === 'bridge-reset') this.forget();
       }
       this.lastEnd = Math.max(this.lastEnd, rec.endNs);
     }
     return out;
+  }
+
+  private forget(): void {
+    this.cpu = new DirectionState('cpu-to-buddy');
+    this.buddy = new DirectionState('buddy-to-cpu');
+    this.buddyEpoch = null;
+    this.cpuEpoch = null;
   }
 
   /** End of capture: a message still being reassembled is reported, not forgotten. */
