@@ -84,22 +84,24 @@ export async function replayAgainstCpu(input: EngineInput): Promise<EngineResult
     input.collector.add(cmp.compare(captured.index, captured.startNs, captured.mosi, actual));
   };
 
+  // Frames the host queue had no room for yet, handed over as room frees (in virtual time).
   const ethQueue: Uint8Array[] = [];
-  let ethPumping = false;
-  const pumpEthernet = async (): Promise<void> => {
-    if (ethPumping) return;
-    ethPumping = true;
-    while (ethQueue.length) {
-      if (driver.sendEthernet(ethQueue[0])) ethQueue.shift();
-      else await driver.txSpace();
+  let waitingForSpace = false;
+  const pumpEthernet = (): void => {
+    while (ethQueue.length && driver.sendEthernet(ethQueue[0])) ethQueue.shift();
+    if (ethQueue.length && !waitingForSpace) {
+      waitingForSpace = true;
+      driver.onTxSpace(() => {
+        waitingForSpace = false;
+        pumpEthernet();
+      });
     }
-    ethPumping = false;
   };
   const act = (a: HostAction): void => {
     if (a.kind === 'hard-reset') return driver.hardReset();
     if (a.kind === 'ethernet') {
       ethQueue.push(a.frame);
-      void pumpEthernet();
+      pumpEthernet();
       return;
     }
     const m = a.msg;

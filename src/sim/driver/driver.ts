@@ -106,6 +106,8 @@ export class Driver {
   private resetting = false;
   private readyWaiters: (() => void)[] = [];
   private spaceWaiters: (() => void)[] = [];
+  /** Synchronous form of txSpace() for callers outside the promise world (replay). */
+  private spaceCallbacks: (() => void)[] = [];
 
   constructor(private readonly sched: Scheduler, private readonly bus: SpiBus, opts: Partial<DriverOptions> = {}) {
     this.opts = { ...DEFAULT_DRIVER, ...opts };
@@ -169,6 +171,11 @@ export class Driver {
   txSpace(): Promise<void> {
     if (this.eth.length < this.opts.hostTxCapacity) return Promise.resolve();
     return new Promise((r) => this.spaceWaiters.push(r));
+  }
+  /** Calls `fn` (synchronously, in virtual time) once the host queue has room again. */
+  onTxSpace(fn: () => void): void {
+    if (this.eth.length < this.opts.hostTxCapacity) fn();
+    else this.spaceCallbacks.push(fn);
   }
   get txQueued(): number {
     return this.eth.length;
@@ -237,6 +244,10 @@ export class Driver {
       if (w) {
         this.sched.wake();
         w();
+      } else {
+        // Later at this instant, like a resolved promise: never re-entering this transaction.
+        const cb = this.spaceCallbacks.shift();
+        if (cb) this.sched.at(this.sched.now, cb);
       }
       return { channel: Channel.ethernet, payload: frame, more: false };
     }
