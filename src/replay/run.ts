@@ -52,7 +52,7 @@ export interface ReplayOutcome {
 }
 
 export async function replayCapture(capture: string, opts: ReplayOptions): Promise<ReplayOutcome> {
-  if (capture === '-') throw new ReplayInputError('<stdin>', 'stdin', 'replay reads the capture twice (facts, then replay): pass a file');
+  if (capture === '-') throw new ReplayInputError('<stdin>', 'stdin', 'standard input cannot be replayed: the capture is read twice (facts, then the replay); pass a file');
   const level = opts.level ?? 'frames';
   const ignore = opts.ignore ?? [];
   const t0 = performance.now();
