@@ -43,7 +43,8 @@ const cli = yargs(args)
   });
 
 // The command is the first word that is not an option; only its module is loaded.
-for (const c of await loadCommands(args.find((a) => !a.startsWith('-')))) cli.command(c);
+const named = args.find((a) => !a.startsWith('-'));
+if (!(named === undefined && args.includes('--version'))) for (const c of await loadCommands(named)) cli.command(c);
 
 try {
   await cli.parseAsync();
