@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import tty from 'node:tty';
 import type { Argv, CommandModule } from 'yargs';
 import { decodeLink } from '../../link/stream.ts';
+import { DEFAULT_WINDOW, LiveView } from '../../tui/live.ts';
 import { inputOptions, openInput, type InputArgs } from '../input-options.ts';
 import { printError, UserError } from '../output.ts';
 import { addToSummary, newSummary, summaryLines } from '../record-summary.ts';
@@ -22,8 +23,6 @@ interface ViewArgs extends InputArgs {
   window: number;
   baud?: number;
 }
-
-const DEFAULT_WINDOW = 200_000;
 
 export const viewCommand: CommandModule<object, ViewArgs> = {
   command: 'view [input]',
@@ -77,9 +76,7 @@ async function viewLive(spec: string, args: ViewArgs): Promise<void> {
     }
   }
   process.env.NODE_ENV ??= 'production';
-  const [{ openLiveSource }, { runViewer }, { LiveView }] = await Promise.all([
-    import('../../sources/live/open.ts'), import('../../tui/run.tsx'), import('../../tui/live.ts'),
-  ]);
+  const [{ openLiveSource }, { runViewer }] = await Promise.all([import('../../sources/live/open.ts'), import('../../tui/run.tsx')]);
   const live = new LiveView(args.window);
   const source = await openLiveSource(spec, {
     reconnect: true,
