@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openScenario } from '../src/cli/scenario-path.ts';
+import { openScenario } from '../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../src/link/stream.ts';
 import { writeRecordsToPcapng } from '../src/pcapng/sink.ts';
 import { drainScenario } from '../src/sim/run.ts';

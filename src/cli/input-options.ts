@@ -4,11 +4,11 @@
  */
 import type { Argv } from 'yargs';
 import { modeNumber, type SpiMode } from '../spi/types.ts';
-import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from './open-records.ts';
+import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from '../pipeline/open-records.ts';
 import { printError, UserError } from './output.ts';
 import { SourceError } from '../sources/errors.ts';
 import type { Progress } from './progress.ts';
-import { newSummary, type RecordSummary } from './record-summary.ts';
+import { newSummary, type RecordSummary } from '../records/summary.ts';
 
 export interface InputArgs {
   format?: string;

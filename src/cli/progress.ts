@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { formatDuration } from './record-summary.ts';
+import { formatDuration } from '../records/summary.ts';
 
 function bytesReadSoFar(): number | null {
   try {

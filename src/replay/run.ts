@@ -7,7 +7,7 @@
  *   outcome.matched   // true when nothing diverged
  */
 import { basename } from 'node:path';
-import { openRecords, type OpenRecordsOptions } from '../cli/open-records.ts';
+import { openRecords, type OpenRecordsOptions } from '../pipeline/open-records.ts';
 import type { InterfaceKey } from '../pcapng/interfaces.ts';
 import { ReplayInputError } from './errors.ts';
 import { capturedEvents } from './captured.ts';

@@ -4,7 +4,7 @@
  *
  * Example: pairLine(index, 4) -> 'reply: ok #7 after 120.500 µs (r jumps)'
  */
-import { formatDuration } from '../cli/record-summary.ts';
+import { formatDuration } from '../records/summary.ts';
 import { detailTree, type TreeNode } from '../records/describe.ts';
 import { controlCode, type RecordIndex } from './record-index.ts';
 import { relativeMicros } from './text.ts';

@@ -20,7 +20,7 @@
  *   index.summaryText(0)   // 'hello #1 protocol=1 ...'
  *   index.pairOf(0)        // index of the `ok #1` reply, or -1
  */
-import { newSummary, type RecordSummary } from '../cli/record-summary.ts';
+import { newSummary, type RecordSummary } from '../records/summary.ts';
 import { channelName } from '../protocol/constants.ts';
 import { CONTROL_CODES } from '../protocol/control-schema.ts';
 import { frameSize } from '../protocol/frame.ts';

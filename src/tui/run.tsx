@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { render } from 'ink';
 import { messageFor } from '../cli/errors.ts';
-import type { RecordSummary } from '../cli/record-summary.ts';
+import type { RecordSummary } from '../records/summary.ts';
 import type { RecordStream } from '../records/types.ts';
 import { ViewerScreen } from './components/viewer.tsx';
 import { recordsToDrop, saveWindow, type LiveView } from './live.ts';

@@ -10,7 +10,7 @@
  * Example: stripRows(index, stripWindow(index, t, 2, 70), 70, ['MOSI', 'CTRL'], t)
  *   -> [{ name: 'MOSI', cells: '  ▁▃█ ...' }, { name: 'CTRL', ... }] plus the axis row.
  */
-import { formatDuration } from '../cli/record-summary.ts';
+import { formatDuration } from '../records/summary.ts';
 import type { Lane } from '../records/describe.ts';
 import type { LineName } from '../records/types.ts';
 import { DIR_MISO, DIR_MOSI, LANE_CODES, STRIP_COUNT_LANES, type RecordIndex } from './record-index.ts';

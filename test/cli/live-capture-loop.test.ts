@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { LiveCapture, recordsForPackets } from '../../src/cli/live/capture-loop.ts';
-import { openScenario } from '../../src/cli/scenario-path.ts';
+import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../../src/link/stream.ts';
 import { RecordPcapngSink } from '../../src/pcapng/sink.ts';
 import { readRecordsFromPcapng } from '../../src/pcapng/source.ts';

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openScenario } from '../../src/cli/scenario-path.ts';
+import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../../src/link/stream.ts';
 import { readRecordsFromPcapng } from '../../src/pcapng/source.ts';
 import type { BuddyRecord, TxnRecord } from '../../src/records/types.ts';

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openRecords } from '../../src/cli/open-records.ts';
-import { openScenario, scenarioNames } from '../../src/cli/scenario-path.ts';
+import { openRecords } from '../../src/pipeline/open-records.ts';
+import { openScenario, scenarioNames } from '../../src/pipeline/scenario-path.ts';
 import { writeSimOutput } from '../../src/cli/sim-outputs.ts';
 import { decodeLink } from '../../src/link/stream.ts';
 import type { BuddyRecord } from '../../src/records/types.ts';

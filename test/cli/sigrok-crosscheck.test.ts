@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openScenario } from '../../src/cli/scenario-path.ts';
+import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { writeSimOutput } from '../../src/cli/sim-outputs.ts';
 import { toHex } from '../../src/protocol/bytes.ts';
 import type { TxnRecord } from '../../src/records/types.ts';
 import { runScenario } from '../../src/sim/index.ts';
 import { canonical, collect, hasTool, tempDir } from './helpers.ts';
-import { openRecords } from '../../src/cli/open-records.ts';
+import { openRecords } from '../../src/pipeline/open-records.ts';
 import { decodeLink } from '../../src/link/stream.ts';
 
 const skip = hasTool('sigrok-cli') ? false : 'sigrok-cli not installed';

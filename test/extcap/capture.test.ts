@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import { openScenario } from '../../src/cli/scenario-path.ts';
+import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { runExtcapCapture } from '../../src/extcap/capture.ts';
 import { readRecordsFromPcapng } from '../../src/pcapng/source.ts';
 import { serveScenario, type ScenarioServer } from '../../src/sim/serve/server.ts';

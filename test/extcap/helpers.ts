@@ -1,6 +1,6 @@
 /** Helpers for the extcap tests: the CLI run asynchronously (so runs overlap), and expected records. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openScenario } from '../../src/cli/scenario-path.ts';
+import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../../src/link/stream.ts';
 import type { BuddyRecord } from '../../src/records/types.ts';
 import { runScenario } from '../../src/sim/index.ts';

@@ -21,7 +21,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openScenario } from '../../src/cli/scenario-path.ts';
+import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { readRecordsFromPcapng } from '../../src/pcapng/source.ts';
 import type { BuddyRecord } from '../../src/records/types.ts';
 import { serveScenario, type ScenarioServer } from '../../src/sim/serve/server.ts';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openRecords } from '../../src/cli/open-records.ts';
+import { openRecords } from '../../src/pipeline/open-records.ts';
 import { writeRecordsToPcapng } from '../../src/pcapng/sink.ts';
 import { gatherFacts } from '../../src/replay/facts.ts';
 import { replayCapture } from '../../src/replay/run.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openRecords } from '../../src/cli/open-records.ts';
+import { openRecords } from '../../src/pipeline/open-records.ts';
 import { writeGolden } from '../../src/replay/golden.ts';
 import { reportText } from '../../src/replay/report-text.ts';
 import { replayCapture } from '../../src/replay/run.ts';

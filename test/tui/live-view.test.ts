@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openScenario } from '../../src/cli/scenario-path.ts';
+import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { readRecordsFromPcapng } from '../../src/pcapng/source.ts';
 import type { BuddyRecord, TxnRecord } from '../../src/records/types.ts';
 import { runScenario } from '../../src/sim/run.ts';

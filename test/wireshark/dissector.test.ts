@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openScenario, scenarioNames } from '../../src/cli/scenario-path.ts';
+import { openScenario, scenarioNames } from '../../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../../src/link/stream.ts';
 import { writeRecordsToPcapng } from '../../src/pcapng/sink.ts';
 import { CONTROL_CODES } from '../../src/protocol/control-schema.ts';

@@ -11,7 +11,7 @@ import { captureLive } from '../live/capture-live.ts';
 import { failIfTruncated, inputOptions, openInput, type InputArgs } from '../input-options.ts';
 import { paint, UserError, useColour, writeJsonLine } from '../output.ts';
 import { Progress } from '../progress.ts';
-import { addToSummary, summaryLines } from '../record-summary.ts';
+import { addToSummary, summaryLines } from '../../records/summary.ts';
 import { tap } from '../tap.ts';
 
 interface CaptureArgs extends InputArgs {

@@ -9,7 +9,7 @@ import type { BuddyRecord } from '../../records/types.ts';
 import { failIfTruncated, inputOptions, openInput, type InputArgs } from '../input-options.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 import { Progress } from '../progress.ts';
-import { addToSummary, newSummary, summaryLines } from '../record-summary.ts';
+import { addToSummary, newSummary, summaryLines } from '../../records/summary.ts';
 
 interface DecodeArgs extends InputArgs {
   input: string;

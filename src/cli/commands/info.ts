@@ -5,7 +5,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { summarizePcapng, type PcapngSummary } from '../../pcapng/summary.ts';
 import { paint, row, useColour, writeJsonLine } from '../output.ts';
-import { formatDuration } from '../record-summary.ts';
+import { formatDuration } from '../../records/summary.ts';
 
 interface InfoArgs {
   file: string;

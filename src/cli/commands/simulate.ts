@@ -12,9 +12,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { drainScenario, runScenario, type SimReport } from '../../sim/index.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
-import { openScenario } from '../scenario-path.ts';
+import { openScenario } from '../../pipeline/scenario-path.ts';
 import { outputKind, writeSimOutput } from '../sim-outputs.ts';
-import { formatDuration } from '../record-summary.ts';
+import { formatDuration } from '../../records/summary.ts';
 import { UserError } from '../output.ts';
 import { parseServeAddress, parseSpeed } from '../../sim/serve/address.ts';
 import { serveScenario } from '../../sim/serve/server.ts';

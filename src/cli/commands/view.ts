@@ -15,7 +15,7 @@ import { decodeLink } from '../../link/stream.ts';
 import { DEFAULT_WINDOW, LiveView } from '../../tui/live.ts';
 import { inputOptions, openInput, type InputArgs } from '../input-options.ts';
 import { printError, UserError } from '../output.ts';
-import { addToSummary, newSummary, summaryLines } from '../record-summary.ts';
+import { addToSummary, newSummary, summaryLines } from '../../records/summary.ts';
 
 interface ViewArgs extends InputArgs {
   input?: string;

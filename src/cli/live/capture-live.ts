@@ -13,7 +13,7 @@ import { RecordPcapngSink } from '../../pcapng/sink.ts';
 import { PcapngWriter } from '../../pcapng/writer.ts';
 import type { LiveSource, LiveStatus } from '../../sources/live/types.ts';
 import { paint, UserError, useColour, writeJsonLine } from '../output.ts';
-import { summaryLines } from '../record-summary.ts';
+import { summaryLines } from '../../records/summary.ts';
 import { LiveCapture, type CaptureSink, type LiveCaptureResult } from './capture-loop.ts';
 import { formatBytes, formatElapsed, LiveStatusLine } from './status-line.ts';
 

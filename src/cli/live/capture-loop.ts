@@ -22,7 +22,7 @@ import { LinkDecoder } from '../../link/decoder.ts';
 import type { SinkCounts } from '../../pcapng/sink.ts';
 import type { BuddyRecord } from '../../records/types.ts';
 import type { LiveSource } from '../../sources/live/types.ts';
-import { addToSummary, newSummary, type RecordSummary } from '../record-summary.ts';
+import { addToSummary, newSummary, type RecordSummary } from '../../records/summary.ts';
 
 /** Where decoded batches go: RecordPcapngSink and RingPcapngSink both fit. */
 export interface CaptureSink {

@@ -5,7 +5,7 @@
  * dropped (the counts then describe the window).
  */
 import { Box, Text } from 'ink';
-import { formatDuration, type RecordSummary } from '../../cli/record-summary.ts';
+import { formatDuration, type RecordSummary } from '../../records/summary.ts';
 import { fit } from '../text.ts';
 import { theme } from '../theme.ts';
 

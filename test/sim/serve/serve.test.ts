@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
-import { openScenario } from '../../../src/cli/scenario-path.ts';
+import { openScenario } from '../../../src/pipeline/scenario-path.ts';
 import { recordToJson } from '../../../src/records/json.ts';
 import type { AnomalyRecord, BuddyRecord } from '../../../src/records/types.ts';
 import { runScenario } from '../../../src/sim/index.ts';

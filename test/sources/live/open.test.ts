@@ -18,7 +18,7 @@ import { openLiveSource } from '../../../src/sources/live/open.ts';
 import { sniffStdin } from '../../../src/sources/live/stdin.ts';
 import type { LiveStatus } from '../../../src/sources/live/types.ts';
 import { DEFAULT_MODE } from '../../../src/spi/types.ts';
-import { openScenario } from '../../../src/cli/scenario-path.ts';
+import { openScenario } from '../../../src/pipeline/scenario-path.ts';
 import { runScenario } from '../../../src/sim/index.ts';
 import { cli, collect, hasTool, tempDir } from '../../cli/helpers.ts';
 

@@ -3,7 +3,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadScenario, type Scenario } from '../sim/index.ts';
-import { UserError } from './output.ts';
+
+/** A scenario that cannot be found or configured as asked (the CLI prints it on one line, exit 2). */
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../captures/scenarios/', import.meta.url));
 
@@ -24,9 +28,9 @@ export function scenarioPath(nameOrPath: string): string | null {
 
 export function openScenario(nameOrPath: string, seed?: number): Scenario {
   const path = scenarioPath(nameOrPath);
-  if (!path) throw new UserError(`${nameOrPath}: no such scenario file or shipped scenario (shipped: ${scenarioNames().join(', ')})`);
+  if (!path) throw new ScenarioError(`${nameOrPath}: no such scenario file or shipped scenario (shipped: ${scenarioNames().join(', ')})`);
   const sc = loadScenario(path);
   if (seed === undefined) return sc;
-  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer (got ${seed})`);
+  if (!Number.isInteger(seed) || seed < 0) throw new ScenarioError(`--seed must be a non-negative integer (got ${seed})`);
   return { ...sc, seed };
 }

@@ -1,5 +1,5 @@
 /**
- * Opens anything buddyshark reads as one record stream: a pcapng written by buddyshark, an NDJSON
+ * The read pipeline in one call: opens anything buddyshark reads as one record stream: a pcapng written by buddyshark, an NDJSON
  * record or transaction stream, or a logic-analyzer export (signals go through the SPI stage,
  * transactions straight to the link stage). Commands (decode, capture, view, replay, info) share
  * it, so every input works everywhere.
