@@ -67,7 +67,12 @@ describe('LiveStatusLine', () => {
     line.status({ state: 'connected', detail: 'connected to 127.0.0.1:7878, waiting for the hello' });
     line.status({ state: 'connected', detail: 'connected to 127.0.0.1:7878 (bridge sim)' });
     line.status({ state: 'disconnected', detail: '127.0.0.1:7878: closed by the bridge; reconnecting in 100 ms' });
+    // The connection loop says "connecting" before each retry, as src/sources/live does.
+    line.status({ state: 'connecting', detail: 'connecting to 127.0.0.1:7878' });
     line.status({ state: 'disconnected', detail: 'cannot connect to 127.0.0.1:7878; retrying in 200 ms' });
+    line.status({ state: 'connecting', detail: 'connecting to 127.0.0.1:7878' });
+    line.status({ state: 'disconnected', detail: 'cannot connect to 127.0.0.1:7878; retrying in 400 ms' });
+    line.status({ state: 'connecting', detail: 'connecting to 127.0.0.1:7878' });
     line.status({ state: 'connected', detail: 'connected to 127.0.0.1:7878 (bridge sim)' });
     line.tick();
     line.stop();

@@ -117,7 +117,8 @@ export class LiveStatusLine {
   /** A connection state change: redrawn at once on a terminal, a line of its own otherwise. */
   status(st: LiveStatus): void {
     // A state change is news; so is a connection's detail once the bridge introduced itself. The
-    // retries of an outage are not: one line when it starts.
+    // retries of an outage are not: one line when it starts ("connecting" between retries included).
+    if (st.state === 'connecting' && this.lastState === 'disconnected') return;
     if (st.state === this.lastState && (st.state !== 'connected' || st.detail === this.lastDetail)) return;
     this.lastState = st.state;
     this.lastDetail = st.detail;
