@@ -53,11 +53,12 @@ export class HostActionDeriver {
   push(t: CapturedTxn): HostAction[] {
     const out: HostAction[] = [];
     if (t.miso) {
-      const m = decodeFrame(t.miso);
+      // A valid header is what the driver's liveness check counts (the payload need not be whole).
+      const m = decodeHeader(t.miso);
       if (m.ok) {
         this.lastValidMiso = t.endNs;
-        if (m.value.header.epoch !== this.epoch) {
-          this.epoch = m.value.header.epoch;
+        if (m.value.epoch !== this.epoch) {
+          this.epoch = m.value.epoch;
           this.ids.clear(); // request ids start again after a buddy reset
         }
       }
@@ -75,7 +76,7 @@ export class HostActionDeriver {
         const at = this.messageStart ?? t.startNs;
         if (ev.channel === Channel.ethernet) {
           this.derivedFrames++;
-          out.push({ kind: 'ethernet', atNs: at, frame: ev.message.slice() });
+          out.push({ kind: 'ethernet', atNs: at, frame: ev.message });
         } else if (ev.channel === Channel.control) {
           const c = decodeControl(ev.message);
           if (c.ok && c.value.type !== 'unknown' && c.value.id !== 0 && c.value.type !== 'hello' && !this.ids.has(c.value.id)) {
