@@ -5,6 +5,8 @@
  *
  *   const outcome = await replayCapture('captures/golden/demo.pcapng', { against: 'buddy' });
  *   outcome.matched   // true when nothing diverged
+ *   const p = await prepareCapture(path);   // pass 1 once, for both ends
+ *   await replayCapture(p, { against: 'buddy' }); await replayCapture(p, { against: 'cpu' });
  */
 import { basename } from 'node:path';
 import { openRecords, type OpenRecordsOptions } from '../pipeline/open-records.ts';
@@ -14,7 +16,7 @@ import { capturedEvents } from './captured.ts';
 import { DivergenceCollector, type ContextLine } from './collector.ts';
 import type { CompareLevel, CompareStats, Divergence } from './compare.ts';
 import type { EngineInput, EngineResult, ReplaySide } from './engine.ts';
-import { gatherFacts } from './facts.ts';
+import { gatherFacts, type CaptureFacts } from './facts.ts';
 import { replayAgainstBuddy } from './against-buddy.ts';
 import { replayAgainstCpu } from './against-cpu.ts';
 import { chooseWorld, type WorldSource } from './world.ts';
@@ -51,14 +53,33 @@ export interface ReplayOutcome {
   readonly wallMs: number;
 }
 
-export async function replayCapture(capture: string, opts: ReplayOptions): Promise<ReplayOutcome> {
+/** Pass 1 of a capture (facts.ts), shareable by replays of both ends. */
+export interface PreparedCapture {
+  readonly capture: string;
+  readonly facts: CaptureFacts;
+  /** Time pass 1 took, counted into the first replay that uses it. */
+  readonly factsMs: number;
+}
+
+export async function prepareCapture(capture: string, input?: OpenRecordsOptions): Promise<PreparedCapture> {
   if (capture === '-') throw new ReplayInputError('<stdin>', 'stdin', 'standard input cannot be replayed: the capture is read twice (facts, then the replay); pass a file');
-  const level = opts.level ?? 'frames';
-  const ignore = opts.ignore ?? [];
   const t0 = performance.now();
   // Neither pass keeps records beyond a few transactions: raw bytes can stay views into the chunks.
-  const first = await openRecords(capture, { ...opts.input, pcapngViews: true });
-  const facts = await gatherFacts(first.records);
+  const first = await openRecords(capture, { ...input, pcapngViews: true });
+  return { capture, facts: await gatherFacts(first.records), factsMs: performance.now() - t0 };
+}
+
+export async function replayCapture(capture: string | PreparedCapture, opts: ReplayOptions): Promise<ReplayOutcome> {
+  const t0 = performance.now();
+  const prepared = typeof capture === 'string' ? await prepareCapture(capture, opts.input) : capture;
+  const factsMs = typeof capture === 'string' ? 0 : prepared.factsMs;
+  return replayPrepared(prepared, opts, t0 - factsMs);
+}
+
+async function replayPrepared(prepared: PreparedCapture, opts: ReplayOptions, t0: number): Promise<ReplayOutcome> {
+  const { capture, facts } = prepared;
+  const level = opts.level ?? 'frames';
+  const ignore = opts.ignore ?? [];
   if (opts.against === 'cpu' && facts.lineEdges === 0) {
     throw new ReplayInputError(capture, 'no-lines', 'no READY/IRQ line events in the capture (written with --no-raw?): --against cpu needs them to know when the buddy was ready; --against buddy works from frames alone');
   }

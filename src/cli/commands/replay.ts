@@ -10,7 +10,7 @@ import type { ReplaySide } from '../../replay/engine.ts';
 import { ReplayInputError } from '../../replay/errors.ts';
 import { writeJunit } from '../../replay/junit.ts';
 import { reportText } from '../../replay/report-text.ts';
-import { replayCapture, type ReplayOutcome } from '../../replay/run.ts';
+import { prepareCapture, replayCapture, type ReplayOutcome } from '../../replay/run.ts';
 import { paint, useColour, UserError, writeJsonLine } from '../output.ts';
 
 interface ReplayArgs {
@@ -56,10 +56,13 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     const colour = useColour();
     const outcomes: ReplayOutcome[] = [];
     for (const capture of args.captures) {
+      const prepared = await prepareCapture(capture);
+      let factsCounted = false;
       for (const against of sides) {
         let o: ReplayOutcome;
         try {
-          o = await replayCapture(capture, { against, level: args.level, ignore: args.ignore, speed, keep: Math.max(1, args.show + 1), ...(args.world ? { world: args.world } : {}) });
+          // Pass 1 is shared: its time counts once, in the first end replayed.
+          o = await replayCapture(factsCounted ? { ...prepared, factsMs: 0 } : prepared, { against, level: args.level, ignore: args.ignore, speed, keep: Math.max(1, args.show + 1), ...(args.world ? { world: args.world } : {}) });
         } catch (err) {
           // Asked for both ends of a capture that can only drive one: say so and replay that one.
           if (args.against === 'both' && err instanceof ReplayInputError && err.code === 'no-lines') {
@@ -68,6 +71,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
           }
           throw err;
         }
+        factsCounted = true;
         outcomes.push(o);
         if (args.json) writeJsonLine(o);
         else process.stdout.write(`${reportText(o, (style, text) => paint(style, text, colour), args.show).join('\n')}\n`);
