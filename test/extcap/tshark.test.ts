@@ -11,8 +11,8 @@
  * install) as `nobody` through setpriv (util-linux; runuser as a fallback), with HOME a temp
  * folder it owns. That user may not be able to read this checkout (a CI workspace under /root):
  * then the test installs from a world-readable copy of what the CLI needs (bin, src,
- * node_modules, package.json, README.md, wireshark) and, if node itself is out of reach, a copy of
- * node. A copy rather than `chmod o+rx` up the checkout's path, which would widen access to the
+ * node_modules, package.json, tsconfig.json, which bin/ hands to tsx, README.md, wireshark) and,
+ * if node itself is out of reach, a copy of node. A copy rather than `chmod o+rx` up the checkout's path, which would widen access to the
  * workspace (and /root) for every user and outlive the test. Not root: tshark runs directly, with
  * HOME pointed at the temp folder so the real personal folders are not touched.
  */
@@ -75,7 +75,7 @@ function runnableCli(u: User, env: NodeJS.ProcessEnv): { node: string; bin: stri
   const forceCopy = process.env.BS_EXTCAP_TEST_COPY === '1';
   if (!forceCopy && (u.prefix.length === 0 || canRunCheckout(u, env))) return { node: process.execPath, bin: BIN };
   const stage = tempDir('bs-extcap-stage-');
-  for (const part of ['bin', 'src', 'node_modules', 'wireshark', 'package.json', 'README.md']) {
+  for (const part of ['bin', 'src', 'node_modules', 'wireshark', 'package.json', 'tsconfig.json', 'README.md']) {
     cpSync(join(ROOT, part), join(stage, part), { recursive: true, verbatimSymlinks: true });
   }
   let node = process.execPath;
