@@ -12,8 +12,9 @@
  * folder it owns. That user may not be able to read this checkout (a CI workspace under /root):
  * then the test installs from a world-readable copy of what the CLI needs (bin, src,
  * node_modules, package.json, tsconfig.json, which bin/ hands to tsx, README.md, wireshark) and,
- * if node itself is out of reach, a copy of node. A copy rather than `chmod o+rx` up the checkout's path, which would widen access to the
- * workspace (and /root) for every user and outlive the test. Not root: tshark runs directly, with
+ * if node itself is out of reach, a copy of node. A copy rather than `chmod o+rx` up the
+ * checkout's path, which would widen access to the workspace (and /root) for every user and
+ * outlive the test. Not root: tshark runs directly, with
  * HOME pointed at the temp folder so the real personal folders are not touched.
  */
 import assert from 'node:assert/strict';
