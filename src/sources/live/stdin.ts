@@ -24,6 +24,8 @@ import type { LiveStats, LiveStatus } from './types.ts';
 
 export const STDIN_NAME = '<stdin>';
 const DETECT_LIMIT = 4096;
+/** Transactions the SPI mode is detected from on a live VCD (a file uses 64). */
+const LIVE_DETECT_TXNS = 16;
 
 export interface StdinVcdOptions {
   readonly channels?: string;
@@ -129,6 +131,8 @@ async function pumpVcd(chunks: AsyncIterable<Buffer>, queue: RecordQueue, stats:
   }
   const spi = decodeSpi(src.info, counted(), map, {
     mode: opts.mode ?? 'auto', scorer: linkFrameScore,
+    // Records start flowing sooner on a quiet link; 16 transactions carry plenty of valid headers.
+    maxDetectTxns: LIVE_DETECT_TXNS,
     ...(opts.onDetect ? { onDetect: opts.onDetect } : {}),
     ...(opts.onNote ? { onNote: opts.onNote } : {}),
   });
