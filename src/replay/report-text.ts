@@ -1,7 +1,8 @@
 /**
  * The replay report people read: a verdict line per capture and side, the world used, and on a
  * divergence its context (the captured transactions before it), the first divergence expected
- * versus actual (decoded and as hex), every further one on a line, then the counts. `paint` is
+ * versus actual (decoded and as hex), every further one on a line (or the first `show`), then the
+ * counts. `paint` is
  * given by the caller so the same text serves a terminal (colour) and a file or pipe (plain).
  */
 import type { Divergence } from './compare.ts';
@@ -20,7 +21,7 @@ export function verdictLine(o: ReplayOutcome): string {
   return o.matched ? 'match' : `diverged at txn #${d?.txn ?? '?'}${d ? ` (${ms(d.atNs)})` : ''}: ${d?.what ?? ''}`;
 }
 
-export function reportText(o: ReplayOutcome, paint: Painter, showAll = 20): string[] {
+export function reportText(o: ReplayOutcome, paint: Painter, show = Infinity): string[] {
   const s = o.stats;
   const lines: string[] = [];
   const verdict = o.matched ? paint('green', 'MATCH') : paint('red', 'DIVERGED');
@@ -37,7 +38,7 @@ export function reportText(o: ReplayOutcome, paint: Painter, showAll = 20): stri
     }
     lines.push(paint('bold', `  first divergence: txn #${first.txn} at ${ms(first.atNs)}, ${first.dir === 'buddy-to-cpu' ? 'MISO' : 'MOSI'}: `) + paint('red', first.what));
     lines.push(...shown('expected (captured)', first.expected), ...shown('actual (simulated)', first.actual));
-    const rest = o.divergences.slice(1, showAll + 1);
+    const rest = o.divergences.slice(1, show + 1);
     if (rest.length) {
       lines.push(paint('bold', `  further divergences (${s.divergences - 1}${s.divergences - 1 > rest.length ? `, first ${rest.length} shown` : ''}):`));
       for (const d of rest) lines.push(`    ${line(d)}`);

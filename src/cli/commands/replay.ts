@@ -22,7 +22,7 @@ interface ReplayArgs {
   world?: string;
   json: boolean;
   junit?: string;
-  show: number;
+  show?: number;
 }
 
 function speedOf(text: string): number | null {
@@ -45,11 +45,12 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .option('world', { type: 'string', describe: 'world or scenario file to replay in, or "derive" (default: <capture>.world.json if present, else derived from the capture)' })
       .option('json', { type: 'boolean', default: false, describe: 'one JSON line per replay instead of the report' })
       .option('junit', { type: 'string', describe: 'also write a JUnit XML report to this file' })
-      .option('show', { type: 'number', default: 20, describe: 'further divergences listed after the first' })
+      .option('show', { type: 'number', describe: 'list at most this many divergences after the first (default: every one)' })
       .example('$0 replay captures/golden/*.pcapng.gz', 'the regression check CI runs')
       .example('$0 replay jig.pcapng --against buddy --level messages --ignore rssi,uptime_ms', 'a hardware capture, tolerant of what varies') as unknown as Argv<ReplayArgs>,
   handler: async (args) => {
     // yargs drops a lone "-" from a variadic positional: standard input would arrive here as nothing.
+    if (args.show !== undefined && !(Number.isInteger(args.show) && args.show >= 0)) throw new UserError(`--show must be a whole number of divergences, got ${args.show}`, 2);
     if (!args.captures.length) throw new UserError('replay needs capture files (standard input cannot be replayed: it is read twice)', 2);
     const speed = speedOf(args.speed);
     const sides: ReplaySide[] = args.against === 'both' ? ['buddy', 'cpu'] : [args.against];
@@ -62,7 +63,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         let o: ReplayOutcome;
         try {
           // Pass 1 is shared: its time counts once, in the first end replayed.
-          o = await replayCapture(factsCounted ? { ...prepared, factsMs: 0 } : prepared, { against, level: args.level, ignore: args.ignore, speed, keep: Math.max(1, args.show + 1), ...(args.world ? { world: args.world } : {}) });
+          o = await replayCapture(factsCounted ? { ...prepared, factsMs: 0 } : prepared, { against, level: args.level, ignore: args.ignore, speed, keep: args.show === undefined ? Infinity : Math.max(1, args.show + 1), ...(args.world ? { world: args.world } : {}) });
         } catch (err) {
           // Asked for both ends of a capture that can only drive one: say so and replay that one.
           if (args.against === 'both' && err instanceof ReplayInputError && err.code === 'no-lines') {
@@ -74,7 +75,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         factsCounted = true;
         outcomes.push(o);
         if (args.json) writeJsonLine(o);
-        else process.stdout.write(`${reportText(o, (style, text) => paint(style, text, colour), args.show).join('\n')}\n`);
+        else process.stdout.write(`${reportText(o, (style, text) => paint(style, text, colour), args.show ?? Infinity).join('\n')}\n`);
       }
     }
     if (args.junit) writeJunit(outcomes, args.junit);
