@@ -1,7 +1,7 @@
 /** A capture replay cannot use as asked (the CLI prints it on one line and exits 2). */
 export class ReplayInputError extends Error {
   override readonly name = 'ReplayInputError';
-  constructor(readonly capture: string, readonly code: 'no-lines' | 'stdin', reason: string) {
+  constructor(readonly capture: string, readonly code: 'no-lines' | 'stdin' | 'empty', reason: string) {
     super(`${capture}: ${reason}`);
   }
 }

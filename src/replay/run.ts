@@ -51,6 +51,8 @@ export interface ReplayOutcome {
   readonly notes: readonly string[];
   readonly virtualNs: number;
   readonly wallMs: number;
+  /** The capture ended inside a block at this byte: what came before it was replayed. */
+  readonly truncatedAt?: number;
 }
 
 /** Pass 1 of a capture (facts.ts), shareable by replays of both ends. */
@@ -92,7 +94,12 @@ async function replayPrepared(prepared: PreparedCapture, opts: ReplayOptions, t0
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
   };
   const r: EngineResult = opts.against === 'buddy' ? await replayAgainstBuddy(input) : await replayAgainstCpu(input);
+  const truncatedAt = second.truncatedAt?.();
+  if (r.transactions === 0 && facts.transactions === 0) {
+    throw new ReplayInputError(capture, 'empty', `${truncatedAt !== undefined ? `cut short at byte ${truncatedAt} before any` : 'no'} SPI transaction in the capture: nothing to replay`);
+  }
   const notes = [...r.notes];
+  if (truncatedAt !== undefined) notes.push(`the capture is cut short at byte ${truncatedAt}: replayed up to its last whole block`);
   if (!facts.raw) notes.push('no raw SPI layer in the capture: transactions rebuilt from their frames');
   if (r.delayed) notes.push(`${r.delayed} transaction(s) started later than captured: the simulated bus was still busy`);
   return {
@@ -100,5 +107,6 @@ async function replayPrepared(prepared: PreparedCapture, opts: ReplayOptions, t0
     world: { source: world.source, origin: world.origin, notes: world.notes },
     stats: { ...r.stats, transactions: r.transactions, delayed: r.delayed, divergences: collector.total },
     divergences: collector.kept, context: collector.context, notes, virtualNs: r.durationNs, wallMs: performance.now() - t0,
+    ...(truncatedAt !== undefined ? { truncatedAt } : {}),
   };
 }

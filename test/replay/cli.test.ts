@@ -1,6 +1,7 @@
 /** `buddyshark replay`: exit codes, the report, --json and --junit (parsed as JUnit XML). */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -56,6 +57,25 @@ test('bad input exits 2 with one line naming the file', () => {
   const r = cli(['replay', DEMO, '--world', bad]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /bad\.world\.json: seed: /);
+});
+
+test('a capture cut short is replayed as far as it goes, then reported as bad input', () => {
+  const dir = tempDir();
+  const whole = gunzipSync(readFileSync(DEMO));
+  const cut = join(dir, 'cut.pcapng');
+  writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+  copyFileSync(join(GOLDEN, 'demo.world.json'), join(dir, 'cut.world.json'));
+  const r = cli(['replay', cut]);
+  assert.equal(r.status, 2);
+  assert.match(r.stdout, /: MATCH$/m, 'what is there still replays');
+  assert.match(r.stdout, /cut short at byte \d+: replayed up to its last whole block/);
+  assert.match(r.stderr, /^buddyshark: .*cut\.pcapng: byte \d+: the file ends inside a block/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  const empty = join(dir, 'empty.pcapng');
+  writeFileSync(empty, whole.subarray(0, 40));
+  const e = cli(['replay', empty]);
+  assert.equal(e.status, 2);
+  assert.match(e.stderr, /empty\.pcapng: .*nothing to replay/);
 });
 
 test('--json prints one parseable line per replay', () => {

@@ -2,9 +2,11 @@
  * `buddyshark replay <capture...> [--against buddy|cpu|both] [--level bytes|frames|messages]`:
  * replays captures into the simulator and reports where the simulated end stops answering the way
  * the captured one did (src/replay). Exit 0 when every replay matched, 1 on a divergence, 2 on bad
- * input. `--json` prints one JSON line per replay; `--junit FILE` writes JUnit XML for CI.
+ * input (a capture cut short is replayed as far as it goes, then reported). `--json` prints one JSON line per replay; `--junit FILE` writes JUnit XML for CI.
  */
+import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { SourceError } from '../../sources/errors.ts';
 import { COMPARE_LEVELS, type CompareLevel } from '../../replay/compare.ts';
 import type { ReplaySide } from '../../replay/engine.ts';
 import { ReplayInputError } from '../../replay/errors.ts';
@@ -82,5 +84,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     const failed = outcomes.filter((o) => !o.matched).length;
     if (!args.json && outcomes.length > 1) process.stdout.write(`${paint(failed ? 'red' : 'green', `${outcomes.length - failed}/${outcomes.length} replays matched`, colour)}\n`);
     if (failed) process.exitCode = 1;
+    // A cut capture was replayed as far as it goes; it is still bad input, said last on one line.
+    const cut = outcomes.find((o) => o.truncatedAt !== undefined);
+    if (cut) throw new SourceError(args.captures.find((c) => basename(c) === cut.capture) ?? cut.capture, `byte ${cut.truncatedAt}`, 'the file ends inside a block (cut short); everything before it was replayed');
   },
 };
