@@ -5,6 +5,8 @@
  * panes, filter, zoom and quit; in a live view, s saves the records in the window. With the detail pane focused (Tab), ↑/↓ move the hex field cursor
  * and PgUp/PgDn scroll the decoded tree.
  * The mouse wheel moves the selection by three rows.
+ * What a key does while a file is still loading (G waits for the end, n keeps looking) and how two
+ * Escs in one read count is the reducer's business: see view-state.ts.
  */
 import type { Key } from 'ink';
 import type { ViewAction, ViewState } from './view-state.ts';

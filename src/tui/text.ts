@@ -10,3 +10,26 @@ export function fit(text: string, width: number): string {
 export function relativeMicros(tNs: number, t0Ns: number): string {
   return ((tNs - t0Ns) / 1000).toFixed(3);
 }
+
+/** A way to make a line laid out by `squeeze` shorter: piece `piece` becomes `text` ('' drops it). */
+export interface Shortening {
+  readonly piece: number;
+  readonly text: string;
+}
+
+/**
+ * Lays pieces out on one line of exactly `width` columns, joined by `sep` (empty pieces are left
+ * out): while the line is too long, applies the next shortening, so the least important parts go
+ * first; what still does not fit is cut by `fit`. An infinite width returns the whole line, unpadded.
+ *
+ * Example: squeeze(['a.pcapng (pcapng)', '1.2 s'], [{ piece: 0, text: 'a.pcapng' }], 16, '  ') -> 'a.pcapng  1.2 s '
+ */
+export function squeeze(pieces: readonly string[], shortenings: readonly Shortening[], width: number, sep: string): string {
+  const now = [...pieces];
+  const line = (): string => now.filter((p) => p !== '').join(sep);
+  for (const s of shortenings) {
+    if (line().length <= width) break;
+    now[s.piece] = s.text;
+  }
+  return Number.isFinite(width) ? fit(line(), width) : line();
+}

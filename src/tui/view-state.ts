@@ -8,6 +8,18 @@
  * read, never changed. Action types are strings, as in ink-ui's select state. A live view also has
  * the save key: it bumps `saveRequests`, and the viewer does the writing.
  *
+ * While a file is still loading (the index is not done and the view is not `endless`), keys act
+ * the way less acts on a file it is still reading, and Wireshark on a capture it is still loading:
+ * moving within the records already there works at once (the list only grows at its end, so a move
+ * is never undone by what arrives later); G/End means the end of the capture, so the selection
+ * keeps to the last row until loading ends (`toEnd`); n and a search that finds nothing yet keep
+ * looking in the records as they arrive (`seeking`), saying so in the status bar. Any other move
+ * cancels the wait, as a key cancels less's wait for the end of a file. Ignoring or queueing the
+ * keys instead would make the first screen of a big capture unusable for seconds.
+ *
+ * Two Esc keys in one read (typed fast, or sent together by tmux) reach the hook as one escape
+ * with the input "\u001b" (Ink's parser keeps the second ESC): both count, in order.
+ *
  * Example:
  *   const reduce = viewReducer(index);
  *   let s = initialViewState(index, 15);
@@ -57,6 +69,15 @@ export interface ViewState {
   readonly saveRequests: number;
   /** Set by the quit key; the viewer exits when it sees it. */
   readonly quit: boolean;
+  /** The records never stop arriving (a live view): nothing waits for the end of the input. */
+  readonly endless: boolean;
+  /** G pressed while loading: the selection keeps to the last row until loading ends. */
+  readonly toEnd: boolean;
+  /**
+   * n (or a search) found nothing yet while loading: the first row not searched yet, where the
+   * search goes on when records arrive; -1 when not seeking.
+   */
+  readonly seeking: number;
 }
 
 export type ViewAction =
@@ -146,6 +167,8 @@ export interface InitialViewOptions {
   readonly follow?: boolean;
   /** A live view: the save key works. Default false. */
   readonly live?: boolean;
+  /** The input never ends (a live source): G and n do not wait for the end. Default false. */
+  readonly endless?: boolean;
 }
 
 export function initialViewState(index: RecordIndex, listHeight: number, opts: InitialViewOptions = {}): ViewState {
@@ -154,7 +177,7 @@ export function initialViewState(index: RecordIndex, listHeight: number, opts: I
   return {
     rows, scanned: index.length, selected: rows.length ? (follow ? rows.length - 1 : 0) : -1, visibleFromIndex: 0, listHeight, showHidden: false,
     filter: null, search: null, prompt: null, detail: false, focus: 'list', field: 0, treeOffset: 0, zoom: 0, follow, message: null, quit: false,
-    dropped: index.dropped, live: opts.live ?? false, saveRequests: 0,
+    dropped: index.dropped, live: opts.live ?? false, saveRequests: 0, endless: opts.endless ?? false, toEnd: false, seeking: -1,
   };
 }
 
@@ -181,6 +204,20 @@ export function syncDrops(index: RecordIndex, s: ViewState): ViewState {
   return { ...next, visibleFromIndex: visibleWindow(next).visibleFromIndex };
 }
 
+/**
+ * The list position as the status bar and the detail pane both say it: "12 of 133", or "12 of 133
+ * shown" when the hidden kinds or the filter leave records out of the list.
+ */
+export function positionText(s: ViewState): string {
+  return `${(s.selected + 1).toLocaleString('en')} of ${s.rows.length.toLocaleString('en')}${s.rows.length < s.scanned ? ' shown' : ''}`;
+}
+
+/** Actions that move the selection by the user's choice: they cancel a wait for the end or a match. */
+const MOVES: ReadonlySet<ViewAction['type']> = new Set([
+  'select-next', 'select-previous', 'page-down', 'page-up', 'scroll', 'select-first', 'select-last', 'select-record',
+  'next-match', 'previous-match', 'jump-pair',
+]);
+
 /** One character of a multi-key string as Ink would have parsed it alone. */
 function plainKey(ch: string, base: KeyInfo): { input: string; key: KeyInfo } {
   if (ch === '\r' || ch === '\n') return { input: '', key: { ...base, return: true } };
@@ -190,32 +227,48 @@ function plainKey(ch: string, base: KeyInfo): { input: string; key: KeyInfo } {
 }
 
 export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) => ViewState {
+  const loading = (s: ViewState): boolean => !index.done && !s.endless;
   /** Recomputes the rows from scratch, keeping the selected record (or the nearest after it). */
   const rebuild = (s: ViewState, showHidden: boolean, filter: Filter | null, extra: Partial<ViewState> = {}): ViewState => {
     const keep = selectedRecord(s);
     const rows = extendRows(index, { buf: new Int32Array(1024), length: 0 }, 0, showHidden, filter);
     const at = keep < 0 ? 0 : Math.min(rowAtOrAfter(rows, keep), rows.length - 1);
-    return select({ ...s, rows, scanned: index.length, showHidden, filter, selected: -1 }, at, { ...extra, field: 0 });
+    // A search still looking ahead would continue from a row position of the old list.
+    return select({ ...s, rows, scanned: index.length, showHidden, filter, selected: -1, seeking: -1 }, at, { ...extra, field: 0 });
   };
-  const findMatch = (s: ViewState, step: 1 | -1): ViewState => {
+  const findMatch = (s: ViewState, step: 1 | -1, start = s.selected + step): ViewState => {
     const query = s.search ?? s.filter;
-    if (!query) return { ...s, message: 'no filter or search: press / or ?' };
-    for (let p = s.selected + step; p >= 0 && p < s.rows.length; p += step) {
-      if (query.test(index, s.rows.buf[p])) return select(s, p, { message: null, follow: false });
+    if (!query) return { ...s, seeking: -1, message: 'no filter or search: press / or ?' };
+    for (let p = start; p >= 0 && p < s.rows.length; p += step) {
+      if (query.test(index, s.rows.buf[p])) return select(s, p, { message: null, follow: false, seeking: -1 });
     }
-    return { ...s, message: `no ${step > 0 ? 'further' : 'earlier'} match for "${query.text}"` };
+    // Earlier records are all there; later ones may still be on their way. The messages leave the
+    // query out: the status bar shows it already ([find: …] or [filter: …]), and 80 columns are few.
+    if (step > 0 && loading(s)) return { ...s, seeking: s.rows.length, message: 'looking further as records load…' };
+    return { ...s, seeking: -1, message: `no ${step > 0 ? 'further' : 'earlier'} match` };
+  };
+  /** After records arrived (or loading ended): keeps a pending G or n going, or ends it. */
+  const keepWaiting = (s: ViewState): ViewState => {
+    if (s.toEnd) {
+      const next = select(s, s.rows.length - 1);
+      return loading(s) ? next : { ...next, toEnd: false, message: null };
+    }
+    if (s.seeking >= 0) return findMatch(s, 1, s.seeking);
+    return s;
   };
 
   const reduce = (current: ViewState, a: ViewAction): ViewState => {
-    const s = syncDrops(index, current);
+    const synced = syncDrops(index, current);
+    const s = MOVES.has(a.type) && (synced.toEnd || synced.seeking >= 0) ? { ...synced, toEnd: false, seeking: -1 } : synced;
     const page = Math.max(1, s.listHeight - 1);
     switch (a.type) {
       case 'records-appended': {
-        if (index.length === s.scanned) return s;
+        // Also sent when loading ends, so a pending G or n can finish.
+        if (index.length === s.scanned) return keepWaiting(s);
         const rows = extendRows(index, s.rows, s.scanned, s.showHidden, s.filter);
         const next = { ...s, rows, scanned: index.length };
-        if (s.follow || s.selected < 0) return select(next, s.follow ? rows.length - 1 : 0);
-        return next;
+        if (s.follow || s.selected < 0) return keepWaiting(select(next, s.follow ? rows.length - 1 : 0));
+        return keepWaiting(next);
       }
       case 'resize':
         return select({ ...s, listHeight: Math.max(1, a.listHeight) }, s.selected);
@@ -232,6 +285,8 @@ export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) =
       case 'select-first':
         return select(s, 0, { message: null, follow: false });
       case 'select-last':
+        // Like less's G on a file still being read: the end of the capture, not of what is loaded yet.
+        if (loading(s)) return select(s, s.rows.length - 1, { toEnd: true, message: 'to the last record when loading ends…' });
         return select(s, s.rows.length - 1, { message: null });
       case 'select-record':
         return select(s, rowAtOrAfter(s.rows, a.record));
@@ -250,13 +305,15 @@ export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) =
         const query = parseFilter(s.prompt.text);
         if (s.prompt.kind === 'filter') {
           const next = rebuild(s, s.showHidden, query, { prompt: null });
-          return { ...next, message: query ? `${next.rows.length} ${next.rows.length === 1 ? "record matches" : "records match"} "${query.text}"` : 'filter cleared' };
+          // The status bar says [loading…] beside it.
+          const soFar = loading(s) ? ' so far' : '';
+          return { ...next, message: query ? `${next.rows.length} ${next.rows.length === 1 ? "record matches" : "records match"} "${query.text}"${soFar}` : 'filter cleared' };
         }
         const next = { ...s, prompt: null, search: query };
         if (!query) return { ...next, message: 'search cleared' };
         // A search starts at the selection itself, so the first match may be the current row.
         const here = next.selected >= 0 && query.test(index, next.rows.buf[next.selected]);
-        return here ? next : findMatch(next, 1);
+        return here ? { ...next, seeking: -1 } : findMatch({ ...next, toEnd: false }, 1);
       }
       case 'clear-filter':
         if (!s.filter && !s.search) return { ...s, message: null };
@@ -306,6 +363,11 @@ export function viewReducer(index: RecordIndex): (s: ViewState, a: ViewAction) =
         // Keys typed faster than they are read arrive as one string ("j\r"): each one counts, in order.
         if (a.input.length > 1 && !a.input.includes('\u001b') && !isMouseReport(a.input)) {
           return [...a.input].reduce((acc, ch) => reduce(acc, { type: 'key', ...plainKey(ch, a.key) }), s);
+        }
+        // Two Escs in one read: Ink parses "\u001b\u001b" as one escape whose input is the second ESC.
+        if (a.key.escape && a.input === '\u001b') {
+          const esc = { type: 'key', input: '', key: a.key } as const;
+          return reduce(reduce(s, esc), esc);
         }
         const action = actionForKey(s, a.input, a.key);
         if (action === 'quit') return { ...s, quit: true };

@@ -41,9 +41,9 @@ test('maps frame header fields to their wire byte ranges and highlights the fiel
 test('shows the decoded tree, the hex dump, the field under the cursor and the SPI transaction', () => {
   const index = sampleIndex();
   const i = find(index, 'get_status #8');
-  const { lastFrame } = render(<DetailPane index={index} record={i} field={4} width={80} height={12} focused />);
+  const { lastFrame } = render(<DetailPane index={index} record={i} position="5 of 49 shown" field={4} width={80} height={12} focused />);
   const lines = frameText(lastFrame());
-  assert.match(lines[0], /^── record \d+ of 122 ─+$/);
+  assert.match(lines[0], /^── record 5 of 49 shown ─+$/);
   assert.ok(lines.some((l) => l.startsWith('▾ Frame header')));
   assert.ok(lines.some((l) => /^\s+seq: 1\s/.test(l)));
   assert.ok(lines.some((l) => l.includes('▾ Control: get_status id 8')));
@@ -89,7 +89,7 @@ test('r jumps from a request to its reply and back, and the pane shows the laten
 test('folds the frame header into one line when the pane is short, keeping the decoded message visible', () => {
   const index = sampleIndex();
   const i = find(index, 'status #8 state=');
-  const { lastFrame } = render(<DetailPane index={index} record={i} field={0} width={80} height={8} focused={false} />);
+  const { lastFrame } = render(<DetailPane index={index} record={i} position="6 of 49 shown" field={0} width={80} height={8} focused={false} />);
   const lines = frameText(lastFrame());
   assert.equal(lines.length, 8);
   assert.match(lines[1], /^▸ Frame header: channel: 1 \(control\), flags/);
@@ -107,4 +107,25 @@ test('PgDn in the focused detail pane scrolls a long tree, and a new selection s
   assert.match(treeTop(), /^\s+(state|mac|uptime_ms|tx_frames|rx_frames|tx_dropped|rx_dropped|trace_dropped): /);
   await press(view, KEYS.tab, 'k');
   assert.match(treeTop(), /Frame header/, 'another record shows its tree from the top');
+});
+
+test('the detail pane title and the status bar count the same list: the rows shown, "shown" when records are left out', async () => {
+  const index = sampleIndex();
+  const view = render(<Viewer index={index} loaded={1} width={80} height={23} onQuit={() => {}} />);
+  const title = (): string => /── (record .+?) ─/.exec(view.lastFrame() ?? '')?.[1] ?? '';
+  const status = (): string => /^\[(.+?)\]/.exec(frameText(view.lastFrame()).at(-1) ?? '')?.[1] ?? '';
+  const listed = index.length - [...Array(index.length).keys()].filter((i) => index.hiddenByDefault(i)).length;
+  assert.ok(listed < index.length, 'the sample hides idle frames and transactions by default');
+  await press(view, 'j', 'j', 'j', 'j', KEYS.enter);
+  assert.equal(status(), `5 of ${listed} shown`);
+  assert.equal(title(), `record 5 of ${listed} shown`, 'the same place and count as the status bar');
+  // A filter: both count the matching rows.
+  await press(view, '/ctl\r');
+  assert.equal(status(), '3 of 4 shown');
+  assert.equal(title(), 'record 3 of 4 shown');
+  // Every record listed: no "shown".
+  await press(view, KEYS.escape, KEYS.escape, 'a');
+  assert.match(status(), new RegExp(`^\\d+ of ${index.length}$`));
+  await press(view, KEYS.enter);
+  assert.equal(title(), `record ${status()}`);
 });

@@ -64,7 +64,7 @@ test('a search (?) jumps between matches without narrowing the list; n and N ste
   await press(view, 'n');
   assert.match(selected(view.lastFrame()), /^›\s+3950\.000\s.*ARP/);
   await press(view, 'n');
-  assert.match((view.lastFrame() ?? '').split('\n').at(-1) ?? '', /no further match for "ARP"/);
+  assert.match((view.lastFrame() ?? '').split('\n').at(-1) ?? '', /\[find: ARP\] {2}no further match\s*$/);
   await press(view, 'N');
   assert.match(selected(view.lastFrame()), /^›\s+450\.000\s.*ARP/);
 });
@@ -90,7 +90,7 @@ test('records appended while loading extend the list, and follow mode keeps the 
   view.rerender(<Viewer index={index} loaded={index.length} width={80} height={23} onQuit={() => {}} />);
   await press(view, '');
   assert.match(selected(view.lastFrame()), /^›\s+3950\.000\s.*ARP/, 'follow selects the newest record');
-  assert.match((view.lastFrame() ?? '').split('\n').at(-1) ?? '', /\[9\/9\] \[follow\]/);
+  assert.match((view.lastFrame() ?? '').split('\n').at(-1) ?? '', /\[9 of 9 shown\] \[follow\]/);
 });
 
 test('q calls onQuit', async () => {

@@ -54,8 +54,8 @@ function screen(): Screen {
   }
   const header = text.split('\n')[0] ?? '';
   const count = /  ([\d,]+) records/.exec(header);
-  const pos = /^\[(\d+)\/(\d+)\]/m.exec(text);
-  return { text, header, records: count ? Number(count[1].replace(/,/g, '')) : -1, at: pos ? Number(pos[1]) : -1, of: pos ? Number(pos[2]) : -1 };
+  const pos = /^\[([\d,]+) of ([\d,]+)(?: shown)?\]/m.exec(text);
+  return { text, header, records: count ? Number(count[1].replace(/,/g, '')) : -1, at: pos ? Number(pos[1].replace(/,/g, '')) : -1, of: pos ? Number(pos[2].replace(/,/g, '')) : -1 };
 }
 
 function alive(): boolean {

@@ -13,9 +13,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ANOMALY_CODES } from '../../src/records/types.ts';
@@ -68,14 +68,19 @@ class Screen {
   get selected(): Row | undefined {
     return this.rows.find((r) => r.selected);
   }
-  /** The status bar's "[position/rows]". */
-  get position(): { at: number; of: number } | null {
-    const m = /^\[(\d+)\/(\d+)\]/m.exec(this.text);
-    return m ? { at: Number(m[1]), of: Number(m[2]) } : null;
+  /** The status bar's "[12 of 133 shown]" ("shown" when records are left out of the list). */
+  get position(): { at: number; of: number; shown: boolean } | null {
+    const m = /^\[([\d,]+) of ([\d,]+)( shown)?\]/m.exec(this.text);
+    return m ? { at: Number(m[1].replace(/,/g, '')), of: Number(m[2].replace(/,/g, '')), shown: m[3] !== undefined } : null;
   }
-  /** The detail pane: the lines from its rule ("── record 5 of 199 ──") to the status bar, or ''. */
+  /** The detail pane's title: "── record 12 of 133 shown ──", or null. */
+  get detailPosition(): { at: number; of: number; shown: boolean } | null {
+    const m = /^── record ([\d,]+) of ([\d,]+)( shown)? ─/m.exec(this.text);
+    return m ? { at: Number(m[1].replace(/,/g, '')), of: Number(m[2].replace(/,/g, '')), shown: m[3] !== undefined } : null;
+  }
+  /** The detail pane: the lines from its rule ("── record 5 of 133 shown ──") to the status bar, or ''. */
   get detail(): string {
-    const from = this.lines.findIndex((l) => /^── record \d+ of \d+ ─/.test(l));
+    const from = this.lines.findIndex((l) => /^── record [\d,]+ of [\d,]+( shown)? ─/.test(l));
     return from < 0 ? '' : this.lines.slice(from, -1).join('\n');
   }
   has(re: RegExp | string): boolean {
@@ -153,10 +158,15 @@ class ViewerPane {
     tmux('send-keys', '-t', `=${this.name}:`, '-l', text);
   }
 
-  /** Waits for the loaded UI of `file`: header with the final record count and the first row selected. */
+  /**
+   * Waits for the loaded UI of `file`: header with the final record count and the first row
+   * selected. The header names the file with its format, or when the row is short of room without
+   * it, or as "…/<name>".
+   */
   async loaded(file: string): Promise<{ screen: Screen; records: number }> {
+    const names = [`${file} (pcapng)  `, `${file}  `, `…/${basename(file)}  `];
     const s = await this.waitFor(`the loaded viewer of ${file}`, (x) =>
-      x.lines[0].startsWith(`${file} (pcapng)`) && /\d records/.test(x.lines[0]) && !x.lines[0].includes('loading') && x.position?.at === 1 && x.selected !== undefined, STARTUP_TIMEOUT_MS);
+      names.some((n) => x.lines[0].startsWith(n)) && /\d records/.test(x.lines[0]) && !x.lines[0].includes('loading') && x.position?.at === 1 && x.selected !== undefined, STARTUP_TIMEOUT_MS);
     const m = /  ([\d,]+) records/.exec(s.lines[0]);
     assert.ok(m, `record count in the header: ${s.lines[0]}`);
     return { screen: s, records: Number(m[1].replace(/,/g, '')) };
@@ -265,6 +275,7 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       assert.ok(control >= 4, `control frames in the header: ${first.lines[1]}`);
       const listed = first.position!.of;
       assert.ok(listed > 0 && listed <= records, `list rows ${listed} of ${records} records (idle and raw hidden)`);
+      assert.equal(first.position!.shown, listed < records, 'the status bar says "shown" when the list leaves records out');
       assert.ok(first.lines.every((l) => l.length <= 80), 'nothing wider than the terminal');
       assert.match(first.text, /↑↓\/jk move/, 'key help in the status bar');
 
@@ -307,7 +318,10 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       const request = s.selected!;
       const id = /scan #(\d+)$/.exec(request.text)![1];
       pane.keys('Enter');
-      s = await pane.waitFor('the detail pane', (x) => /── record \d+ of \d+ ─/.test(x.text) && x.has(`Control: scan id ${id}`));
+      s = await pane.waitFor('the detail pane', (x) => x.detailPosition !== null && x.has(`Control: scan id ${id}`));
+      // The pane's title and the status bar count the same list: the filtered rows.
+      assert.deepEqual(s.detailPosition, s.position, `detail title and status bar agree:\n${s.text}`);
+      assert.deepEqual(s.position, { at: s.position!.at, of: control, shown: true }, 'the filter hides records: "of N shown"');
       assert.match(s.text, /Frame header/);
       assert.match(s.text, /SPI txn #\d+ /);
       assert.match(s.text, /frame MOSI \(\d+ bytes\)/, 'the hex dump title');
@@ -338,6 +352,17 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       s = await pane.waitFor('Esc clears the filter', (x) => x.has('filter cleared') && x.position?.of === listed);
       assert.equal(s.selected?.text, request.text);
       assert.ok(s.rows.some((r) => r.label !== 'CTRL'), 'other lanes are back');
+
+      // Both Escs in one send-keys (tmux writes them together, as fast typing does): both count.
+      pane.type('/ctl');
+      await pane.waitFor('the filter prompt again', (x) => x.has('/ctl█'));
+      pane.keys('Enter');
+      await pane.waitFor('the ctl filter again', (x) => x.has('[filter: ctl]') && x.position?.of === control);
+      pane.keys('Enter');
+      await pane.waitFor('the detail pane again', (x) => x.detailPosition !== null);
+      pane.keys('Escape', 'Escape');
+      s = await pane.waitFor('Esc Esc: the pane closed and the filter cleared', (x) => x.detailPosition === null && !x.has('[filter:') && x.position?.of === listed);
+      assert.equal(s.selected?.text, request.text, 'the selection stays on its record');
 
       await pane.quit();
     } finally {
@@ -421,6 +446,24 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
     }
   });
 
+  test('80x24 with a long file path: the header keeps the name, duration, record count and anomalies readable', async () => {
+    const pane = newPane();
+    try {
+      const long = join(dir, 'field-tests', '2026-11-24', 'buddy-link-overnight-soak-run-3-demo.pcapng');
+      mkdirSync(join(dir, 'field-tests', '2026-11-24'), { recursive: true });
+      copyFileSync(join(ROOT, 'captures/demo.pcapng'), long);
+      pane.start(long, 80, 24);
+      const { screen: s, records } = await pane.loaded(long);
+      assert.match(s.lines[0], /^…\/buddy-link-overnight-soak-run-3-demo\.pcapng {2}\d+\.\d{3} s {2}199 records\s*$/, 'folders and format made room');
+      assert.equal(records, 199);
+      assert.match(s.lines[1], /│ anomalies 0\s*$/, `the anomaly count is whole: ${s.lines[1]}`);
+      assert.ok(s.lines.every((l) => l.length <= 80), 'nothing wider than the terminal');
+      await pane.quit();
+    } finally {
+      pane.kill();
+    }
+  });
+
   test('80x24 noisy bus: anomalies-only filter, n to the next match, anomaly detail, quit', async () => {
     const pane = newPane();
     try {
@@ -480,7 +523,7 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       pane.keys('G');
       s = await pane.waitFor('G to the last anomaly', (x) => x.position?.at === anomalies);
       pane.keys('n');
-      s = await pane.waitFor('no further match', (x) => x.has('no further match for "payload-crc"') || x.has('no further match for "!"'));
+      s = await pane.waitFor('no further match', (x) => /\[find: payload-crc\] {2}no further match\s*$/m.test(x.text));
 
       await pane.quit();
     } finally {

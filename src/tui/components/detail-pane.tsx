@@ -15,6 +15,8 @@ export interface DetailPaneProps {
   readonly index: RecordIndex;
   /** Record index, or -1 when nothing is selected. */
   readonly record: number;
+  /** The selection's place in the list, as positionText says it ("12 of 133 shown"). */
+  readonly position: string;
   readonly field: number;
   /** First tree line shown (clamped). */
   readonly treeOffset?: number;
@@ -23,9 +25,9 @@ export interface DetailPaneProps {
   readonly focused: boolean;
 }
 
-export function DetailPane({ index, record, field, treeOffset = 0, width, height, focused }: DetailPaneProps) {
+export function DetailPane({ index, record, position, field, treeOffset = 0, width, height, focused }: DetailPaneProps) {
   const bodyRows = Math.max(1, height - 1);
-  const title = record < 0 ? ' detail ' : ` record ${record + 1} of ${index.length} `;
+  const title = record < 0 ? ' detail ' : ` record ${position} `;
   const rule = (
     <Text color={focused ? theme.focusBorder : theme.border}>{`──${title}${'─'.repeat(width)}`.slice(0, width)}</Text>
   );

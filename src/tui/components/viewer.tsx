@@ -17,7 +17,7 @@ import type { RecordIndex } from '../record-index.ts';
 import { activeLanes } from '../strip.ts';
 import { useViewerInput } from '../use-viewer-input.ts';
 import type { LiveView } from '../live.ts';
-import { initialViewState, selectedRecord, syncDrops, viewReducer, type ViewState } from '../view-state.ts';
+import { initialViewState, positionText, selectedRecord, syncDrops, viewReducer, type ViewState } from '../view-state.ts';
 import { DetailPane } from './detail-pane.tsx';
 import { Header } from './header.tsx';
 import { RecordList } from './record-list.tsx';
@@ -41,7 +41,7 @@ export interface ViewerProps {
 export function Viewer({ index, loaded, width, height, onQuit, isActive = true, live = null, onSave }: ViewerProps) {
   const reducer = useMemo(() => viewReducer(index), [index]);
   const [stored, dispatch] = useReducer(reducer, null, () =>
-    initialViewState(index, computeLayout(width, height, false, activeLanes(index).length).listHeight, { follow: live !== null, live: live !== null && onSave !== undefined }));
+    initialViewState(index, computeLayout(width, height, false, activeLanes(index).length).listHeight, { follow: live !== null, live: live !== null && onSave !== undefined, endless: live !== null }));
   // The loader may have dropped records since the last action: draw the renumbered state.
   const state = useMemo(() => syncDrops(index, stored), [stored, index.dropped]);
   const lanesAll = activeLanes(index);
@@ -52,9 +52,10 @@ export function Viewer({ index, loaded, width, height, onQuit, isActive = true, 
     if (state.quit) (onQuit ?? (() => app.exit()))();
   }, [state.quit]);
 
+  // Also when loading ends: a G or n waiting for the end of the file finishes then.
   useEffect(() => {
     dispatch({ type: 'records-appended' });
-  }, [loaded]);
+  }, [loaded, index.done]);
   useEffect(() => {
     if (state.saveRequests === 0 || !onSave) return;
     onSave().then(
@@ -90,9 +91,9 @@ export function ViewerFrame({ index, state, width, height, live = null }: Viewer
       <TimelineStrip index={index} lanes={lanesAll.slice(0, layout.stripLanes)} width={layout.width} zoom={state.zoom} selectedNs={sel < 0 ? null : index.startNs(sel)} />
       <RecordList index={index} state={{ ...state, listHeight: layout.listHeight }} width={layout.width} focused={state.focus === 'list'} loading={loading} />
       {state.detail ? (
-        <DetailPane index={index} record={sel} field={state.field} treeOffset={state.treeOffset} width={layout.width} height={layout.detailHeight} focused={state.focus === 'detail'} />
+        <DetailPane index={index} record={sel} position={positionText(state)} field={state.field} treeOffset={state.treeOffset} width={layout.width} height={layout.detailHeight} focused={state.focus === 'detail'} />
       ) : null}
-      <StatusBar state={state} width={layout.width} />
+      <StatusBar state={state} width={layout.width} loading={loading && live === null} />
     </Box>
   );
 }
