@@ -10,25 +10,25 @@
  * Errors (SourceError, line N): a header without a `Time [s]` column, a row with the wrong number
  * of fields, a value other than 0/1/X, a time that is not a number or goes backwards.
  *
+ * The header is read as text lines (HeaderLines, vcd-body.ts); the rows are scanned from the bytes
+ * by saleae-csv-body.ts.
+ *
  * Example: "Time [s],CLK,MOSI\n0.000000000,0,1\n0.000000125,1,1" -> times [0, 125], states [0b10, 0b11].
  */
-import { withTail } from '../stream/with-tail.ts';
-import type { ChangeBatch } from '../signals/types.ts';
 import type { ByteInput } from './byte-input.ts';
-import { ChangeBuilder } from './change-builder.ts';
-import { secondsToNs, splitCsv } from './csv.ts';
+import { splitCsv } from './csv.ts';
 import { SourceError } from './errors.ts';
-import { LineCursor, textLines } from './text-lines.ts';
-import type { SourceStats, SourceStream } from './types.ts';
+import { scanSaleaeCsvBody } from './saleae-csv-body.ts';
+import type { SourceStream } from './types.ts';
 import { newStats } from './types.ts';
-import { clip } from './vcd.ts';
+import { HeaderLines } from './vcd-body.ts';
 
 /** See vcd.ts: hand over each input chunk's changes at its end, for live input on stdin. */
 const EAGER_YIELD = 1;
 export const SALEAE_TIME_HEADER = /^time\s*\[s\]$/i;
 
 export async function readSaleaeCsv(input: ByteInput): Promise<SourceStream> {
-  const cur = new LineCursor(textLines(input.chunks(), input.name));
+  const cur = new HeaderLines(input.chunks(), input.name);
   let header: string | null;
   try {
     do header = await cur.next();
@@ -51,41 +51,7 @@ export async function readSaleaeCsv(input: ByteInput): Promise<SourceStream> {
   return {
     kind: 'signals',
     info: { channels, source: input.name },
-    batches: rows(cur, channels.length, input.name, stats),
+    batches: scanSaleaeCsvBody(cur.rest(), channels.length, input.name, stats, EAGER_YIELD),
     stats,
   };
-}
-
-async function* rows(cur: LineCursor, nch: number, source: string, stats: SourceStats): AsyncGenerator<ChangeBatch> {
-  const b = new ChangeBuilder();
-  let t0 = Number.NaN;
-  let prev = -Infinity;
-  async function* parse(): AsyncGenerator<ChangeBatch> {
-    for await (const { lines, firstLine } of cur.rest()) {
-      for (let li = 0; li < lines.length; li++) {
-        const line = lines[li];
-        if (line.length === 0 || line.trim() === '') continue;
-        const where = `line ${firstLine + li}`;
-        const f = line.split(',');
-        if (f.length !== nch + 1) throw new SourceError(source, where, `expected ${nch + 1} fields, found ${f.length}: "${clip(line)}"`);
-        const abs = secondsToNs(f[0].trim());
-        if (Number.isNaN(abs)) throw new SourceError(source, where, `bad time "${clip(f[0])}"`);
-        if (Number.isNaN(t0)) t0 = abs;
-        const t = abs - t0;
-        if (t < prev) throw new SourceError(source, where, `time goes backwards: ${f[0].trim()} s`);
-        prev = t;
-        let state = 0;
-        for (let k = 0; k < nch; k++) {
-          const v = f[k + 1].trim();
-          if (v === '1') state |= 1 << k;
-          else if (v === 'X' || v === 'x') stats.unknownValues++;
-          else if (v !== '0') throw new SourceError(source, where, `bad value "${clip(v)}" for channel ${k}`);
-        }
-        b.set(t, state);
-        if (b.full) yield b.take();
-      }
-      if (b.length >= EAGER_YIELD) yield b.take();
-    }
-  }
-  yield* withTail(parse(), () => b.finish());
 }
