@@ -8,7 +8,7 @@
  *   node --import tsx bench/replay-flood.ts [frames]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGolden } from '../src/replay/golden.ts';
@@ -46,3 +46,4 @@ for (const against of ['buddy', 'cpu'] as const) {
   const cliWall = performance.now() - t;
   console.log(`CLI (startup included), against ${against}: exit ${r.status}, ${(cliWall / 1e3).toFixed(2)} s = ${(span / cliWall).toFixed(1)}x real time`);
 }
+rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,8 @@
  * (quick files show nothing). For a file of known size on Linux it is a cli-progress bar of bytes
  * read: /proc/self/io counts every byte the process reads, whichever reader (stream, zip, pcapng)
  * reads it, so no layer has to report its position. Otherwise (stdin, other systems) it is one
- * status line of records and capture time. Silent when piped, so logs and CI output stay clean.
+ * status line of records and capture time. `fraction()` shows work counted in its own units (replay:
+ * capture time replayed). Silent when piped, so logs and CI output stay clean.
  */
 import { readFileSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
@@ -63,6 +64,25 @@ export class Progress {
     this.shown = true;
     const rate = records / ((now - this.started) / 1000);
     process.stderr.write(`\r\x1b[2K${this.label}: ${records.toLocaleString('en')} records, ${formatDuration(captureNs)} of capture, ${Math.round(rate).toLocaleString('en')} records/s`);
+  }
+
+  /**
+   * Progress measured in the work's own units instead of bytes read (replay reads its capture
+   * twice, so bytes say little): `done` of `total`, with one line of detail.
+   */
+  fraction(done: number, total: number, detail: string): void {
+    if (!this.enabled || !(total > 0)) return;
+    const now = Date.now();
+    if (now - this.last < 200 || now - this.started < 500) return;
+    this.last = now;
+    if (!this.bar) {
+      this.bar = new cliProgress.SingleBar(
+        { format: `${this.label} [{bar}] {percentage}% | {detail} | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(total, 0, { detail });
+    }
+    this.bar.update(Math.min(total, done), { detail });
   }
 
   done(): void {

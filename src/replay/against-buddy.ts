@@ -67,6 +67,7 @@ export async function replayAgainstBuddy(input: EngineInput): Promise<EngineResu
         }
         await clock.at(at, () => clockIn(e));
         lastNs = e.endNs;
+        if ((transactions & 511) === 0) input.onProgress?.(lastNs);
       } else if (e.kind === 'line') {
         if (e.line === 'reset') await clock.at(e.atNs, () => bus.setLine('reset', e.level));
       } else {

@@ -134,6 +134,7 @@ export async function replayAgainstCpu(input: EngineInput): Promise<EngineResult
     if (e.kind === 'txn') {
       txnsAhead--;
       await clock.runUntil(e.startNs);
+      if ((e.index & 511) === 0) input.onProgress?.(e.startNs);
     } else if (e.kind === 'line' && e.line !== 'reset') {
       await clock.at(e.atNs, () => bus.setLine(e.line, e.level));
     } else await clock.runUntil(eventTime(e));

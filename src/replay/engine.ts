@@ -18,6 +18,8 @@ export interface EngineInput {
   /** Wall-clock pacing: null = as fast as possible. */
   readonly speed: number | null;
   readonly collector: DivergenceCollector;
+  /** Called now and then with the capture time replayed so far (ns), for progress bars. */
+  readonly onProgress?: (replayedNs: number) => void;
   /** Test hooks: change the simulated model before the replay starts (e.g. a mutated buddy). */
   readonly hooks?: { readonly buddy?: (b: Buddy) => void; readonly driver?: (d: Driver) => void };
 }

@@ -35,6 +35,8 @@ export interface ReplayOptions {
   readonly keep?: number;
   readonly input?: OpenRecordsOptions;
   readonly hooks?: EngineInput['hooks'];
+  /** Progress: capture time replayed so far and the capture's length (ns). */
+  readonly onProgress?: (replayedNs: number, totalNs: number) => void;
 }
 
 export interface ReplayOutcome {
@@ -92,6 +94,7 @@ async function replayPrepared(prepared: PreparedCapture, opts: ReplayOptions, t0
   const input: EngineInput = {
     events: capturedEvents(second.records), world, facts, level, ignore: new Set(ignore), speed: opts.speed ?? null, collector,
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
+    ...(opts.onProgress ? { onProgress: (ns: number) => opts.onProgress?.(ns, facts.durationNs) } : {}),
   };
   const r: EngineResult = opts.against === 'buddy' ? await replayAgainstBuddy(input) : await replayAgainstCpu(input);
   const truncatedAt = second.truncatedAt?.();

@@ -13,7 +13,9 @@ import { ReplayInputError } from '../../replay/errors.ts';
 import { writeJunit } from '../../replay/junit.ts';
 import { reportText } from '../../replay/report-text.ts';
 import { prepareCapture, replayCapture, type ReplayOutcome } from '../../replay/run.ts';
+import { formatDuration } from '../../records/summary.ts';
 import { paint, useColour, UserError, writeJsonLine } from '../output.ts';
+import { Progress } from '../progress.ts';
 
 interface ReplayArgs {
   captures: string[];
@@ -65,7 +67,16 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         let o: ReplayOutcome;
         try {
           // Pass 1 is shared: its time counts once, in the first end replayed.
-          o = await replayCapture(factsCounted ? { ...prepared, factsMs: 0 } : prepared, { against, level: args.level, ignore: args.ignore, speed, keep: args.show === undefined ? Infinity : Math.max(1, args.show + 1), ...(args.world ? { world: args.world } : {}) });
+          const progress = new Progress(`replay ${basename(capture)} against the ${against}`);
+          try {
+            o = await replayCapture(factsCounted ? { ...prepared, factsMs: 0 } : prepared, {
+              against, level: args.level, ignore: args.ignore, speed, keep: args.show === undefined ? Infinity : Math.max(1, args.show + 1),
+              ...(args.world ? { world: args.world } : {}),
+              onProgress: (ns, total) => progress.fraction(ns, total, `${formatDuration(ns)} of ${formatDuration(total)} replayed`),
+            });
+          } finally {
+            progress.done();
+          }
         } catch (err) {
           // Asked for both ends of a capture that can only drive one: say so and replay that one.
           if (args.against === 'both' && err instanceof ReplayInputError && err.code === 'no-lines') {
