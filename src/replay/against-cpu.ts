@@ -21,6 +21,7 @@ import { eventTime } from './captured.ts';
 import { Comparator } from './compare.ts';
 import type { EngineInput, EngineResult } from './engine.ts';
 import { HostActionDeriver, type HostAction } from './host-actions.ts';
+import { ProtocolCheck } from './protocol-check.ts';
 import { ReplayFaults } from './replay-faults.ts';
 import { SimClock } from './sim-clock.ts';
 
@@ -74,6 +75,7 @@ export async function replayAgainstCpu(input: EngineInput): Promise<EngineResult
   let unmatched = 0;
   let stalled = false;
 
+  const rules = new ProtocolCheck(input.level);
   buddy.onClocked = (captured, mosi) => {
     if (!captured) {
       unmatched++;
@@ -82,6 +84,7 @@ export async function replayAgainstCpu(input: EngineInput): Promise<EngineResult
     input.collector.saw(captured);
     const actual = captured.rebuilt ? mosi.subarray(0, Math.min(mosi.length, captured.mosi?.length ?? mosi.length)) : mosi;
     input.collector.add(cmp.compare(captured.index, captured.startNs, captured.mosi, actual));
+    input.collector.add(rules.check(captured, mosi));
   };
 
   // Frames the host queue had no room for yet, handed over as room frees (in virtual time).
@@ -170,6 +173,7 @@ export async function replayAgainstCpu(input: EngineInput): Promise<EngineResult
   const ds = driver.stats;
   const rq = driver.requests.stats;
   notes.push(`driver: ${ds.handshakes} handshake(s)${ds.handshakes > 1 ? ' (re-synced after each buddy boot)' : ''}, ${rq.retries} request retries, ${rq.timeouts} timeouts, ${rq.resetFailures} requests failed by a reset, ${ds.livenessResets} liveness resets, ${driver.link.stats.rxBadHeader + driver.link.stats.rxBadPayload} corrupted MISO frames rejected`);
+  notes.push(`protocol rules (credit, seq, epoch, message validity) checked on every simulated frame: ${rules.violations} broken where the capture kept them`);
   notes.push(`${deriver.derivedRequests} host request(s) and ${deriver.derivedFrames} Ethernet frame(s) recovered from the captured MOSI and handed to the driver`);
   return { stats: cmp.stats, durationNs: lastNs, transactions: buddy.clocked, delayed: 0, notes };
 }

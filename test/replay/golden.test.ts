@@ -86,3 +86,14 @@ test('npm run golden writes a capture that replays and the committed world file'
   const flood = JSON.parse(readFileSync(join(GOLDEN, 'flood.world.json'), 'utf8')) as { events?: { do: string }[] };
   assert.deepEqual(flood.events?.map((e) => e.do), ['peer-flood'], 'the RX flood the peer started is part of the flood world');
 });
+
+test('a driver that ignores the buddy credit breaks a protocol rule, and replay says which and where', async () => {
+  const o = await replayCapture(join(GOLDEN, 'flood.pcapng.gz'), {
+    against: 'cpu', keep: Infinity,
+    hooks: { driver: (d) => { d.link.canSendCredited = () => true; } },
+  });
+  assert.equal(o.matched, false);
+  const broken = o.divergences.filter((d) => /breaks a protocol rule the captured CPU kept: credit-overrun/.test(d.what));
+  assert.ok(broken.length > 0, o.divergences.slice(0, 5).map((d) => d.what).join('\n'));
+  assert.match(o.notes.join('\n'), /[1-9]\d* broken where the capture kept them/);
+});
