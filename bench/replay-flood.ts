@@ -3,12 +3,13 @@
  *
  * Generates a flood capture with tens of thousands of frames (the shipped flood scenario with
  * `FRAMES` frames each way, default 10000), then replays it against each end, in process and
- * through the CLI, and prints the captured time span, the wall time and their ratio.
+ * through the CLI, and prints the captured time span, the wall time and their ratio, and the CLI's
+ * peak RSS (run it at two sizes: the RSS must not grow with the capture).
  *
  *   node --import tsx bench/replay-flood.ts [frames]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGolden } from '../src/replay/golden.ts';
@@ -16,6 +17,7 @@ import { replayCapture } from '../src/replay/run.ts';
 import { loadScenario } from '../src/sim/scenario.ts';
 
 const root = join(import.meta.dirname, '..');
+const TIME = '/usr/bin/time';
 const frames = Number(process.argv[2] ?? 10_000);
 const sc = loadScenario(join(root, 'captures/scenarios/flood.json'));
 const big = { ...sc, name: `flood-${frames}`, steps: sc.steps.map((s) => (s.do === 'flood' ? { ...s, frames } : s)) };
@@ -42,8 +44,13 @@ for (const against of ['buddy', 'cpu'] as const) {
   console.log(`in process, against ${against}: ${o.stats.transactions} transactions, ${o.matched ? 'match' : `${o.stats.divergences} divergences`}; ` +
     `captured ${(span / 1e3).toFixed(2)} s replayed in ${(wall / 1e3).toFixed(2)} s wall (${(cpu / 1e3).toFixed(2)} s CPU) = ${(span / wall).toFixed(1)}x real time (${(span / cpu).toFixed(1)}x by CPU)`);
   t = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'bin/buddyshark.js'), 'replay', g.capture, '--against', against], { encoding: 'utf8' });
+  // Under /usr/bin/time when there is one, for the peak RSS: it must not grow with the capture.
+  const cli = [process.execPath, join(root, 'bin/buddyshark.js'), 'replay', g.capture, '--against', against];
+  const timed = existsSync(TIME) ? [TIME, '-f', 'peak-rss-kb %M', ...cli] : cli;
+  const r = spawnSync(timed[0], timed.slice(1), { encoding: 'utf8' });
   const cliWall = performance.now() - t;
-  console.log(`CLI (startup included), against ${against}: exit ${r.status}, ${(cliWall / 1e3).toFixed(2)} s = ${(span / cliWall).toFixed(1)}x real time`);
+  const rss = /peak-rss-kb (\d+)/.exec(r.stderr)?.[1];
+  console.log(`CLI (startup included), against ${against}: exit ${r.status}, ${(cliWall / 1e3).toFixed(2)} s = ${(span / cliWall).toFixed(1)}x real time` +
+    (rss ? `, peak RSS ${(Number(rss) / 1024).toFixed(0)} MiB` : ''));
 }
 rmSync(dir, { recursive: true, force: true });

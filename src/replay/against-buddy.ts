@@ -29,6 +29,8 @@ export async function replayAgainstBuddy(input: EngineInput): Promise<EngineResu
   const sched = new Scheduler();
   const rng = new Rng(sc.seed);
   const bus = new SpiBus(sched, busOptionsFor(sc));
+  bus.recording = false; // replay compares each transaction as it ends; nothing drains bus.out
+  input.hooks?.bus?.(bus);
   const simWorld = new World(sched, rng.fork('world'), worldOptionsFor(sc));
   const buddy = new Buddy(sched, bus, simWorld, rng.fork('buddy'), { ...buddyOptionsFor(sc), epochs: facts.epochs });
   // Faults of the world itself; wire faults (flips, glitches, cuts) and crashes come from the capture.
@@ -73,7 +75,6 @@ export async function replayAgainstBuddy(input: EngineInput): Promise<EngineResu
       } else {
         await clock.at(Math.max(e.atNs, bus.idleAt), () => bus.glitch(e.pulseNs));
       }
-      bus.out.length = 0;
     }
   }
   input.collector.add(cmp.finish());

@@ -56,6 +56,8 @@ export async function replayAgainstCpu(input: EngineInput): Promise<EngineResult
   const sc = input.world.spec;
   const sched = new Scheduler();
   const bus = new SpiBus(sched, busOptionsFor(sc));
+  bus.recording = false; // replay compares each transaction as it ends; nothing drains bus.out
+  input.hooks?.bus?.(bus);
   const faults = new ReplayFaults([]);
   bus.faults = faults;
   const buddy = new ScriptedBuddy(faults);

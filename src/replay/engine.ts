@@ -6,6 +6,7 @@ import type { ReplayWorld } from './world.ts';
 import type { CapturedEvent } from './captured.ts';
 import type { Buddy } from '../sim/buddy/buddy.ts';
 import type { Driver } from '../sim/driver/driver.ts';
+import type { SpiBus } from '../sim/bus.ts';
 
 export type ReplaySide = 'buddy' | 'cpu';
 
@@ -21,7 +22,7 @@ export interface EngineInput {
   /** Called now and then with the capture time replayed so far (ns), for progress bars. */
   readonly onProgress?: (replayedNs: number) => void;
   /** Test hooks: change the simulated model before the replay starts (e.g. a mutated buddy). */
-  readonly hooks?: { readonly buddy?: (b: Buddy) => void; readonly driver?: (d: Driver) => void };
+  readonly hooks?: { readonly buddy?: (b: Buddy) => void; readonly driver?: (d: Driver) => void; readonly bus?: (b: SpiBus) => void };
 }
 
 export interface EngineResult {

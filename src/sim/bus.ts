@@ -87,7 +87,10 @@ export interface BusStats {
 
 export class SpiBus {
   readonly opts: BusOptions;
+  /** What crossed the bus, for the runner to drain; nothing is kept while `recording` is off. */
   readonly out: BuddyRecord[] = [];
+  /** Off when nobody drains `out` (replay compares as it goes): the list would grow with the run. */
+  recording = true;
   readonly stats: BusStats = { transactions: 0, wireBytes: 0, glitches: 0, cuts: 0, flippedBits: 0, busyNs: 0 };
   private levels: Record<LineName, 0 | 1> = { ready: 0, irq: 0, reset: 1, cs: 1 };
   private listeners: LineListener[] = [];
@@ -119,7 +122,7 @@ export class SpiBus {
     this.levels[line] = level;
     if (line === 'ready' && !this.opts.readyLine) return;
     const t = this.sched.now;
-    this.out.push({ kind: 'line', startNs: t, endNs: t, line, level });
+    if (this.recording) this.out.push({ kind: 'line', startNs: t, endNs: t, line, level });
     for (const fn of this.listeners) fn(line, level);
   }
 
@@ -176,7 +179,7 @@ export class SpiBus {
     const mosiWire = n === mosi.length ? mosi : mosi.slice(0, n);
     const misoWire = n === miso.length ? miso : miso.slice(0, n);
     const index = this.txn++;
-    this.out.push({ kind: 'txn', startNs: start, endNs: end, txn: index, mosi: mosiWire, miso: misoWire });
+    if (this.recording) this.out.push({ kind: 'txn', startNs: start, endNs: end, txn: index, mosi: mosiWire, miso: misoWire });
     this.stats.transactions++;
     this.stats.wireBytes += n;
     this.stats.busyNs += end - start;
@@ -193,7 +196,7 @@ export class SpiBus {
   glitch(pulseNs = 50): boolean {
     if (!this.idle) return false;
     const t = this.sched.now;
-    this.out.push({ kind: 'anomaly', startNs: t, endNs: t + pulseNs, code: 'cs-glitch', detail: `CS active for ${pulseNs} ns with no clock: not a transaction` });
+    if (this.recording) this.out.push({ kind: 'anomaly', startNs: t, endNs: t + pulseNs, code: 'cs-glitch', detail: `CS active for ${pulseNs} ns with no clock: not a transaction` });
     this.stats.glitches++;
     this.freeAt = t + pulseNs + this.opts.csGapNs;
     const target = this.target;
