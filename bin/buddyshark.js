@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// Executable entry only: load TypeScript through tsx, then hand over to the CLI.
+// Executable entry only: run the CLI from its start-up bundle (src/launch/bundle.mjs), or through
+// tsx when there is none.
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+import { bundledMain } from '../src/launch/bundle.mjs';
 
-// The project's tsconfig wherever the command runs from (its JSX settings compile the terminal UI).
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-await import('../src/cli/main.ts');
+const main = await bundledMain();
+if (main) await import(main);
+else {
+  const { register } = await import('tsx/esm/api');
+  // The project's tsconfig wherever the command runs from (its JSX settings compile the terminal UI).
+  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+  await import('../src/cli/main.ts');
+}

@@ -3,14 +3,12 @@
  * and owns the error policy: user errors and bad input are one line on stderr with a non-zero exit,
  * never a stack trace; an unexpected bug still prints its stack, so it can be reported.
  */
-import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { loadCommands } from './commands/index.ts';
 import { exitCodeFor, messageFor } from './errors.ts';
 import { printError } from './output.ts';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { VERSION } from '../paths.ts';
 
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   // `buddyshark decode x | head` closes the pipe early: that is not an error worth a trace.
@@ -27,7 +25,7 @@ const restoreStdin = (v: unknown): unknown => (v === STDIN_ARG ? '-' : Array.isA
 const cli = yargs(args)
   .scriptName('buddyshark')
   .usage('$0 <command> [options]\n\nProtocol, simulator and sniffer for the MnemOS WiFi Buddy SPI link.')
-  .version(pkg.version)
+  .version(VERSION)
   .strict()
   .demandCommand(1, 'Name a command: see --help.')
   .recommendCommands()

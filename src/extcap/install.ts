@@ -19,10 +19,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN } from '../paths.ts';
 
 /** This checkout's executable entry, what the wrapper runs. */
-export const BIN = fileURLToPath(new URL('../../bin/buddyshark.js', import.meta.url));
+export { BIN };
 
 export interface ExtcapDir {
   readonly dir: string;

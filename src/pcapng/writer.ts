@@ -17,14 +17,14 @@
  *   await w.close();
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { ByteBuffer } from './bytes.ts';
 import { encodeEpb, encodeIdb, encodeShb, type InterfaceOptions, type PcapngPacket, type SectionOptions } from './blocks.ts';
+import { VERSION } from '../paths.ts';
 
 /** From package.json, so shb_userappl names the build that wrote the file. */
-export const BUDDYSHARK_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+export const BUDDYSHARK_VERSION: string = VERSION;
 
 export interface WriterOptions extends SectionOptions {
   /** Overwrite an existing file (create only). Default false. */

@@ -1,15 +1,15 @@
 /** Finds a scenario by path or by name in captures/scenarios/, and loads it (with a seed override). */
 import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadScenario, type Scenario } from '../sim/index.ts';
+import { ROOT } from '../paths.ts';
 
 /** A scenario that cannot be found or configured as asked (the CLI prints it on one line, exit 2). */
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
 }
 
-export const SCENARIO_DIR = fileURLToPath(new URL('../../captures/scenarios/', import.meta.url));
+export const SCENARIO_DIR = join(ROOT, 'captures', 'scenarios');
 
 export function scenarioNames(): string[] {
   try {

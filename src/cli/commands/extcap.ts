@@ -10,8 +10,9 @@
  * goes to the fifo; errors are one line on stderr, which Wireshark shows, with a non-zero exit.
  * SIGTERM (Wireshark's stop), SIGINT and SIGHUP end it cleanly, leaving a complete pcapng.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExtcapArgError, parseExtcapArgs, type ExtcapArgs } from '../../extcap/args.ts';
@@ -21,15 +22,11 @@ import {
 import { serialPortCandidates } from '../../extcap/serial-ports.ts';
 import { messageFor } from '../errors.ts';
 import { UserError } from '../output.ts';
+import { ROOT, VERSION } from '../../paths.ts';
 
-const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
+const README = join(ROOT, 'README.md');
 /** After a stop request the capture normally ends within milliseconds; this bounds a stuck source. */
 const STOP_GRACE_MS = 3000;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function print(lines: readonly string[]): void {
   if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
@@ -108,7 +105,7 @@ export function extcapArgs(argv: readonly string[]): ExtcapArgs {
 
 /** The stdout lines answering every question but a capture (which writes to the fifo instead). */
 export function extcapAnswer(a: ExtcapArgs, serialPorts: readonly string[] = serialPortCandidates()): string[] {
-  if (a.mode === 'interfaces') return interfaceLines(version(), pathToFileURL(README).href);
+  if (a.mode === 'interfaces') return interfaceLines(VERSION, pathToFileURL(README).href);
   if (a.mode === 'none') {
     throw new UserError('extcap: nothing asked; Wireshark runs this with --extcap-interfaces, --extcap-config or --capture (see --help)');
   }

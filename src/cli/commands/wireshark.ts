@@ -7,12 +7,12 @@
 import { copyFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { installExtcapWrapper, personalExtcapDir, type ExtcapDir, type ExtcapInstall } from '../../extcap/install.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
+import { ROOT } from '../../paths.ts';
 
-export const PLUGIN_SOURCE = fileURLToPath(new URL('../../../wireshark/buddyshark.lua', import.meta.url));
+export const PLUGIN_SOURCE = join(ROOT, 'wireshark', 'buddyshark.lua');
 
 /** Wireshark's personal plugin folder (Help > About > Folders > Personal Lua Plugins). */
 export function personalPluginDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
