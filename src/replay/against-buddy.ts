@@ -18,10 +18,14 @@ import { Rng } from '../sim/prng.ts';
 import { Scheduler } from '../sim/scheduler.ts';
 import { World } from '../sim/world/world.ts';
 import { Comparator } from './compare.ts';
-import type { CapturedTxn } from './captured.ts';
+import { eventTime, type CapturedEvent, type CapturedTxn } from './captured.ts';
+import { HostActionDeriver } from './host-actions.ts';
 import type { EngineInput, EngineResult } from './engine.ts';
 import { ReplayFaults } from './replay-faults.ts';
 import { SimClock } from './sim-clock.ts';
+
+/** Transactions read ahead of the simulation when the air comes from the capture. */
+const AIR_LOOKAHEAD = 3;
 
 export async function replayAgainstBuddy(input: EngineInput): Promise<EngineResult> {
   const { world, facts } = input;
@@ -39,6 +43,11 @@ export async function replayAgainstBuddy(input: EngineInput): Promise<EngineResu
   const faults = new ReplayFaults(facts.crashTxns);
   bus.faults = faults;
   for (const ev of sc.events ?? []) sched.at(ev.atNs, () => simWorld.peer.flood(ev.frames, ev.size));
+  // A world derived from the capture has no network of its own: the simulated peer is muted (its
+  // addresses and answers are not the captured network's), and what the buddy heard over the air
+  // is replayed from the frames it forwarded to the CPU.
+  const air = world.source === 'derived' ? new HostActionDeriver('miso') : null;
+  if (air) simWorld.peer.receive = () => {};
   input.hooks?.buddy?.(buddy);
 
   const clock = new SimClock(sched, input.speed);
@@ -59,28 +68,51 @@ export async function replayAgainstBuddy(input: EngineInput): Promise<EngineResu
     input.collector.add(cmp.compare(t.index, t.startNs, t.miso, actual));
   };
 
+  const release = async (e: CapturedEvent): Promise<void> => {
+    if (e.kind === 'txn') {
+      let at = e.startNs;
+      if (at < bus.idleAt) {
+        delayed++;
+        at = bus.idleAt;
+      }
+      await clock.at(at, () => clockIn(e));
+      lastNs = e.endNs;
+      if ((transactions & 511) === 0) input.onProgress?.(lastNs);
+    } else if (e.kind === 'line') {
+      if (e.line === 'reset') await clock.at(e.atNs, () => bus.setLine('reset', e.level));
+    } else {
+      await clock.at(Math.max(e.atNs, bus.idleAt), () => bus.glitch(e.pulseNs));
+    }
+  };
+
+  // With the air from the capture, events are read a few transactions ahead: a frame must reach
+  // the buddy before the PENDING run that precedes the transaction carrying it (host-actions.ts).
+  const ahead: CapturedEvent[] = [];
+  let txnsAhead = 0;
   for await (const batch of input.events) {
     for (const e of batch) {
+      if (!air) {
+        await release(e);
+        continue;
+      }
       if (e.kind === 'txn') {
-        let at = e.startNs;
-        if (at < bus.idleAt) {
-          delayed++;
-          at = bus.idleAt;
-        }
-        await clock.at(at, () => clockIn(e));
-        lastNs = e.endNs;
-        if ((transactions & 511) === 0) input.onProgress?.(lastNs);
-      } else if (e.kind === 'line') {
-        if (e.line === 'reset') await clock.at(e.atNs, () => bus.setLine('reset', e.level));
-      } else {
-        await clock.at(Math.max(e.atNs, bus.idleAt), () => bus.glitch(e.pulseNs));
+        for (const a of air.push(e)) if (a.kind === 'ethernet') sched.at(Math.max(a.atNs, sched.now), () => simWorld.onAirFrame(a.frame));
+        txnsAhead++;
+      }
+      ahead.push(e);
+      while (txnsAhead > AIR_LOOKAHEAD && ahead.length && eventTime(ahead[0]) < air.holdNs) {
+        const next = ahead.shift() as CapturedEvent;
+        if (next.kind === 'txn') txnsAhead--;
+        await release(next);
       }
     }
   }
+  for (const e of ahead.splice(0)) await release(e);
   input.collector.add(cmp.finish());
   const notes: string[] = [];
   const epochs = facts.epochs.length > 1 ? `, boot epochs ${facts.epochs.join(' -> ')}` : '';
   notes.push(`buddy: ${buddy.stats.boots} boot(s)${epochs}, ${buddy.link.stats.rxBad} corrupted MOSI frames rejected, ${buddy.stats.wifiTxFrames} frames sent and ${buddy.stats.wifiRxFrames} received over the air`);
+  if (air) notes.push(`air from the capture: ${air.derivedFrames} Ethernet frame(s) the buddy forwarded were delivered to it over the air, each before the transaction that carried it (the simulated network peer is muted)`);
   if (faults.crashes) notes.push(`buddy watchdog reset injected in ${faults.crashes} transaction(s), where the capture shows one`);
   return { stats: cmp.stats, durationNs: lastNs, transactions, delayed, notes };
 }

@@ -7,8 +7,10 @@
  *   transaction before it whose MISO still began with a frame's sync byte (after a crash the buddy
  *   is unpowered and MISO floats high);
  * - hello: the CPU's first hello (its credit, trace level and max frame configure the driver);
- * - aps: every access point in scan results; passphrases from connect requests, marked correct
- *   when the buddy answered `connected`;
+ * - aps: every access point in scan results, and those the CPU joined without scanning (from the
+ *   `connected` reply or `link_up` event) or was refused by (`auth-failed`: the AP exists, its
+ *   channel and BSSID unknown); passphrases from connect requests, marked correct when the buddy
+ *   answered `connected`;
  * - names: DNS A answers seen in Ethernet frames towards the CPU;
  * - bus: SPI clock and turnaround solved from transaction durations, whether a READY line exists,
  *   and the buddy's median CS-release-to-READY time (its processing delay).
@@ -27,6 +29,8 @@ export interface CapturedAp {
   channel: number;
   rssi: number;
   security: string;
+  /** Where the capture shows it: a scan result, a join without a scan, or only a refusal. */
+  from: 'scan' | 'joined' | 'refused';
   passphrase?: string;
   /** The passphrase led to `connected` (otherwise it was only tried). */
   passphraseWorked: boolean;
@@ -59,6 +63,16 @@ export async function gatherFacts(records: RecordStream): Promise<CaptureFacts> 
   };
   const apByKey = new Map<string, CapturedAp>();
   const tried: { ssid: string; passphrase: string }[] = [];
+  /** Connect requests by id, until answered: an error reply names no SSID. */
+  const connects = new Map<number, string>();
+  const addAp = (ap: CapturedAp): CapturedAp => {
+    const key = `${ap.ssid}/${ap.bssid}`;
+    const had = apByKey.get(key);
+    if (had) return had;
+    apByKey.set(key, ap);
+    f.aps.push(ap);
+    return ap;
+  };
   let lastAlive = -1;
   /** The last live transaction before the current one. */
   let aliveBefore = -1;
@@ -72,7 +86,11 @@ export async function gatherFacts(records: RecordStream): Promise<CaptureFacts> 
   const onControl = (r: Extract<BuddyRecord, { kind: 'frame' }>, m: ControlMessage): void => {
     if (r.dir === 'cpu-to-buddy') {
       if (m.type === 'hello' && !f.hello) f.hello = m.body;
-      if (m.type === 'connect' && m.body.passphrase !== undefined) tried.push({ ssid: m.body.ssid, passphrase: m.body.passphrase });
+      if (m.type === 'connect') {
+        if (m.body.passphrase !== undefined) tried.push({ ssid: m.body.ssid, passphrase: m.body.passphrase });
+        if (connects.size >= 64) connects.delete(connects.keys().next().value as number);
+        connects.set(m.id, m.body.ssid);
+      }
       return;
     }
     if (m.type === 'boot' && m.body.reset_reason === 'watchdog') {
@@ -81,18 +99,21 @@ export async function gatherFacts(records: RecordStream): Promise<CaptureFacts> 
       if (crashed >= 0) f.crashTxns.push(crashed);
     }
     if (m.type === 'scan_result') {
-      for (const a of m.body.aps) {
-        const key = `${a.ssid}/${macHex(a.bssid)}`;
-        if (!apByKey.has(key)) {
-          const ap: CapturedAp = { ssid: a.ssid, bssid: macHex(a.bssid), channel: a.channel, rssi: a.rssi, security: a.security, passphraseWorked: false };
-          apByKey.set(key, ap);
-          f.aps.push(ap);
-        }
-      }
+      for (const a of m.body.aps) addAp({ ssid: a.ssid, bssid: macHex(a.bssid), channel: a.channel, rssi: a.rssi, security: a.security, from: 'scan', passphraseWorked: false });
     }
-    if (m.type === 'connected') {
+    if (m.type === 'connected' || m.type === 'link_up') {
       const t = [...tried].reverse().find((x) => x.ssid === m.body.ssid);
-      for (const ap of f.aps) if (ap.ssid === m.body.ssid && t) Object.assign(ap, { passphrase: t.passphrase, passphraseWorked: true });
+      // Joined without a scan: the reply says where; a passphrase sent means it is secured (WPA2 the likeliest).
+      addAp({ ssid: m.body.ssid, bssid: macHex(m.body.bssid), channel: m.body.channel, rssi: m.body.rssi, security: t ? 'wpa2' : 'open', from: 'joined', passphraseWorked: false });
+      if (m.type === 'connected' && t) for (const ap of f.aps) if (ap.ssid === m.body.ssid) Object.assign(ap, { passphrase: t.passphrase, passphraseWorked: true });
+    }
+    if (m.id !== 0 && connects.has(m.id)) {
+      const ssid = connects.get(m.id) as string;
+      connects.delete(m.id);
+      // Refused after the handshake: the AP is there (secured) even if no scan ever listed it.
+      if (m.type === 'error' && m.body.code === 'auth-failed' && !f.aps.some((a) => a.ssid === ssid)) {
+        addAp({ ssid, bssid: '02:00:00:00:00:01', channel: 1, rssi: -60, security: 'wpa2', from: 'refused', passphraseWorked: false });
+      }
     }
   };
 

@@ -15,12 +15,21 @@
  * has something, so that is when it arrived, or READY rose at that instant). Times never go
  * backwards, so the host's order is kept. Only the transactions since the last carrier are held;
  * `holdNs` tells the engine how far the simulation may run before the next carrier is known.
+ *
+ * The same rule read on the MISO side (`side: 'miso'`) gives the Ethernet frames the buddy heard
+ * over the air, for `--against buddy` in a world derived from the capture, where they come from
+ * the capture rather than from a simulated peer. The buddy prepares MISO when the previous
+ * transaction ends (plus its processing delay), so a frame is delivered 1 ns after the end of the
+ * transaction before the run. With no run, the frame came while an idle MISO frame was armed and
+ * the buddy re-armed with it (raising IRQ, which made the CPU clock k): it is delivered just in
+ * time for that re-arm before k starts, so what the buddy had sent meanwhile (its credit) matches.
  */
 import { Channel, Flag, Timing } from '../protocol/constants.ts';
 import { decodeControl, type ControlMessage } from '../protocol/control.ts';
 import { ok, type Result } from '../protocol/errors.ts';
 import { decodeFrame, decodeHeader, frameSize, type Frame } from '../protocol/frame.ts';
 import { Reassembler } from '../protocol/fragment.ts';
+import { REARM_NS } from '../sim/buddy/buddy.ts';
 import type { CapturedTxn } from './captured.ts';
 
 export type HostAction =
@@ -38,6 +47,8 @@ interface Seen {
 const MAX_TAIL = 65_536;
 
 export class HostActionDeriver {
+  /** The previous transaction's end (the MISO side's delivery time when there is no PENDING run). */
+  private prevEnd = -1;
   /** The transaction before the last carrier, the carrier, and every one since. */
   private tail: Seen[] = [];
   private lastAt = 0;
@@ -48,6 +59,9 @@ export class HostActionDeriver {
   private epoch = -1;
   derivedRequests = 0;
   derivedFrames = 0;
+
+  /** 'mosi': the host's requests and frames; 'miso': the frames the buddy received over the air. */
+  constructor(private readonly side: 'mosi' | 'miso' = 'mosi') {}
 
   /** A captured transaction, in order; returns the host actions it reveals. */
   push(t: CapturedTxn): HostAction[] {
@@ -63,7 +77,8 @@ export class HostActionDeriver {
         }
       }
     }
-    const f = t.mosi ? salvageFrame(t.mosi) : null;
+    const bytes = this.side === 'mosi' ? t.mosi : t.miso;
+    const f = bytes ? salvageFrame(bytes) : null;
     const pending = f?.ok ? (f.value.header.flags & Flag.pending) !== 0 : false;
     const seen: Seen = { startNs: t.startNs, endNs: t.endNs, pending };
     if (f?.ok && !(f.value.header.channel === Channel.link && f.value.header.length === 0)) {
@@ -77,7 +92,7 @@ export class HostActionDeriver {
         if (ev.channel === Channel.ethernet) {
           this.derivedFrames++;
           out.push({ kind: 'ethernet', atNs: at, frame: ev.message });
-        } else if (ev.channel === Channel.control) {
+        } else if (ev.channel === Channel.control && this.side === 'mosi') {
           const c = decodeControl(ev.message);
           if (c.ok && c.value.type !== 'unknown' && c.value.id !== 0 && c.value.type !== 'hello' && !this.ids.has(c.value.id)) {
             this.ids.add(c.value.id);
@@ -89,6 +104,7 @@ export class HostActionDeriver {
     }
     this.tail.push(seen);
     if (this.tail.length > MAX_TAIL) this.tail.shift();
+    this.prevEnd = t.endNs;
     return out;
   }
 
@@ -104,7 +120,9 @@ export class HostActionDeriver {
   }
 
   private queuedAt(t: CapturedTxn): number {
-    const at = Math.max(this.lastAt, this.runStartNs() ?? t.startNs);
+    const run = this.runStartNs();
+    const own = this.side === 'mosi' ? (run ?? t.startNs) : run !== null ? run + 1 : Math.max(this.prevEnd + 1, t.startNs - REARM_NS - 1_000);
+    const at = Math.max(this.lastAt, own);
     this.lastAt = at;
     return at;
   }

@@ -6,8 +6,8 @@
  * Where it comes from, in order (and the report says which):
  * 1. `--world FILE`: a scenario file, or a world file (a scenario without steps);
  * 2. a sidecar next to the capture: `x.pcapng` -> `x.world.json` (the golden corpus ships these);
- * 3. derived from the capture itself (facts.ts): APs from scan results, passphrases from connect
- *    requests, names from DNS answers, bus clock from transaction lengths. The simulated network
+ * 3. derived from the capture itself (facts.ts): APs from scan results, joins and refusals,
+ *    passphrases from connect requests, names from DNS answers, bus clock from transaction lengths. The simulated network
  *    peer keeps its own addresses and no background traffic is invented.
  *
  * Example world file: { "seed": 1, "world": { "aps": [{ "ssid": "lab", "channel": 6, "rssi": -50,
@@ -18,7 +18,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { SourceError } from '../sources/errors.ts';
 import { scenarioSchema, type Scenario } from '../sim/scenario.ts';
-import type { CaptureFacts } from './facts.ts';
+import type { CaptureFacts, CapturedAp } from './facts.ts';
 
 /**
  * Things the far side of the network did on its own schedule (a scenario step told the peer to
@@ -83,7 +83,11 @@ export function deriveWorld(capture: string, f: CaptureFacts): ReplayWorld {
     // A passphrase that never worked is not the AP's: a secured AP then refuses whatever is tried.
     ...(a.passphrase !== undefined && a.passphraseWorked ? { passphrase: a.passphrase } : a.security === 'open' ? {} : { passphrase: UNKNOWN_PASSPHRASE }),
   }));
-  notes.push(aps.length ? `${aps.length} access point(s) from scan results: ${aps.map((a) => `${a.ssid} ch${a.channel} ${a.rssi} dBm`).join(', ')}` : 'no scan results in the capture: no access points');
+  const listed = (from: CapturedAp['from']): string => f.aps.filter((a) => a.from === from).map((a) => `${a.ssid} ch${a.channel} ${a.rssi} dBm`).join(', ');
+  if (!aps.length) notes.push('no scan results, joins or refusals in the capture: no access points');
+  if (listed('scan')) notes.push(`access point(s) from scan results: ${listed('scan')}`);
+  if (listed('joined')) notes.push(`access point(s) joined without a scan, from the connected reply: ${listed('joined')} (security taken as ${f.aps.some((a) => a.from === 'joined' && a.security !== 'open') ? 'WPA2 since a passphrase was sent' : 'open since no passphrase was sent'})`);
+  if (listed('refused')) notes.push(`access point(s) known only from an auth-failed reply (channel and BSSID assumed): ${f.aps.filter((a) => a.from === 'refused').map((a) => a.ssid).join(', ')}`);
   const known = f.aps.filter((a) => a.passphraseWorked).map((a) => a.ssid);
   if (known.length) notes.push(`passphrase from a successful connect for ${[...new Set(known)].join(', ')}`);
   const names = Object.keys(f.names);
@@ -91,7 +95,7 @@ export function deriveWorld(capture: string, f: CaptureFacts): ReplayWorld {
   if (f.bus.clockHz) notes.push(`SPI clock ${(f.bus.clockHz / 1e6).toFixed(3)} MHz and turnaround ${f.bus.turnaroundNs} ns solved from transaction lengths`);
   if (f.bus.processingDelayUs !== null) notes.push(`buddy processing delay ${f.bus.processingDelayUs} us (median CS release to READY)`);
   if (!f.bus.readyLine) notes.push('no READY edges: IRQ-only mode');
-  notes.push('network peer: the simulator\'s (its addresses may differ from the captured network); no background traffic');
+  notes.push('network: none simulated; against the buddy, the frames it forwarded are replayed over the air from the capture, and against the CPU they are in the captured MISO already');
   const spec: WorldSpec = {
     seed: 0,
     bus: {
@@ -101,7 +105,8 @@ export function deriveWorld(capture: string, f: CaptureFacts): ReplayWorld {
     },
     buddy: f.bus.processingDelayUs !== null ? { processingDelayUs: f.bus.processingDelayUs } : {},
     driver: f.hello ? { traceLevel: f.hello.trace_level, cpuCredit: Math.max(1, f.hello.credit) } : {},
-    world: { aps, names: f.names, backgroundMs: null },
+    // Nothing is invented: no background broadcasts, and no random stalls of other stations on the air.
+    world: { aps, names: f.names, backgroundMs: null, mediumBusy: null },
     faults: {},
   };
   return { spec, source: 'derived', origin: capture, notes };

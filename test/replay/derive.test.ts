@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openRecords } from '../../src/pipeline/open-records.ts';
 import { writeRecordsToPcapng } from '../../src/pcapng/sink.ts';
+import type { BuddyRecord } from '../../src/records/types.ts';
 import { gatherFacts } from '../../src/replay/facts.ts';
 import { replayCapture } from '../../src/replay/run.ts';
 import { deriveWorld, UNKNOWN_PASSPHRASE } from '../../src/replay/world.ts';
@@ -25,7 +26,8 @@ test('facts from a capture: APs from scan results, the working passphrase, DNS n
   const w = deriveWorld('demo', f);
   assert.equal(w.source, 'derived');
   assert.equal(w.spec.world.aps[1].passphrase, UNKNOWN_PASSPHRASE, 'an AP never joined stays locked');
-  assert.match(w.notes.join('\n'), /2 access point\(s\) from scan results/);
+  assert.match(w.notes.join('\n'), /access point\(s\) from scan results: mnemos-lab ch6 -49 dBm, neighbours ch11 -78 dBm/);
+  assert.equal(w.spec.world.mediumBusy, null, 'no stalls of other stations are invented');
 });
 
 test('the passphrase that worked becomes the AP passphrase, not the wrong one tried first', async () => {
@@ -59,4 +61,40 @@ test('a capture without its raw layer replays against the buddy from rebuilt tra
   assert.ok(o.stats.unverifiable > 0, 'frames corrupted on the wire have no bytes left: unverifiable');
   assert.equal(o.matched, true, o.divergences.map((d) => `#${d.txn} ${d.what}`).join('\n'));
   await assert.rejects(replayCapture(lean, { against: 'cpu' }), /no READY\/IRQ line events/);
+});
+
+test('an AP joined without a scan comes from the connected reply, and the replay matches both ways', async () => {
+  // buddy-reset connects straight away: no scan result ever names the AP.
+  const f = await gatherFacts((await openRecords(join(GOLDEN, 'buddy-reset.pcapng.gz'))).records);
+  assert.deepEqual(f.aps.map((a) => [a.ssid, a.bssid, a.channel, a.security, a.from, a.passphrase]), [['mnemos-lab', '02:11:22:33:44:10', 1, 'wpa2', 'joined', 'correct horse battery']]);
+  assert.match(deriveWorld('x', f).notes.join('\n'), /joined without a scan, from the connected reply: mnemos-lab ch1 -45 dBm \(security taken as WPA2 since a passphrase was sent\)/);
+  for (const against of ['buddy', 'cpu'] as const) {
+    const o = await replayCapture(join(GOLDEN, 'buddy-reset.pcapng.gz'), { against, world: 'derive', ignore: ['rssi'] });
+    assert.equal(o.matched, true, `${against}: ${o.divergences.slice(0, 3).map((d) => `#${d.txn} ${d.what}`).join('\n')}`);
+  }
+});
+
+test('an AP that refused the passphrase without ever being scanned still exists in the derived world', async () => {
+  // The wrong-passphrase capture minus its scan and its later join: only the auth-failed refusal is left.
+  const f = await gatherFacts((await openRecords(join(GOLDEN, 'wrong-passphrase.pcapng.gz'))).records);
+  assert.equal(f.aps[0].from, 'scan');
+  const noScan = (await openRecords(join(GOLDEN, 'wrong-passphrase.pcapng.gz'))).records;
+  async function* withoutScanResults(): AsyncGenerator<BuddyRecord[]> {
+    for await (const b of noScan) yield b.filter((r) => !(r.kind === 'frame' && r.decoded?.kind === 'control' && ['scan_result', 'connected', 'link_up'].includes(r.decoded.msg.type)));
+  }
+  const g = await gatherFacts(withoutScanResults());
+  assert.deepEqual(g.aps.map((a) => [a.ssid, a.from, a.security]), [['mnemos-lab', 'refused', 'wpa2']]);
+  assert.notEqual(deriveWorld('x', g).spec.world.aps[0].passphrase, 'wrong horse battery', 'a refused passphrase is not the AP\'s');
+});
+
+test('against the buddy, a derived world replays the frames the buddy forwarded over the air; the simulated peer is muted', async () => {
+  for (const name of ['demo', 'noisy-bus']) {
+    const o = await replayCapture(join(GOLDEN, `${name}.pcapng.gz`), { against: 'buddy', world: 'derive', ignore: ['rssi'] });
+    assert.equal(o.matched, true, `${name}: ${o.divergences.slice(0, 3).map((d) => `#${d.txn} ${d.what}`).join('\n')}`);
+    const n = Number(/air from the capture: (\d+) Ethernet frame\(s\)/.exec(o.notes.join('\n'))?.[1]);
+    assert.ok(n > 0, `${name}: ${o.notes.join('\n')}`);
+  }
+  // With a sidecar world the network is simulated as captured, and nothing is taken from the air.
+  const sidecar = await replayCapture(join(GOLDEN, 'demo.pcapng.gz'), { against: 'buddy' });
+  assert.doesNotMatch(sidecar.notes.join('\n'), /air from the capture/);
 });

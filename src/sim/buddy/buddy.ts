@@ -70,6 +70,9 @@ export interface BuddyStats {
   wifiRxFrames: number;
 }
 
+/** How long the firmware takes to swap an armed idle frame for one with the data that just arrived. */
+export const REARM_NS = 2_000;
+
 export class Buddy implements SpiTarget, ControlHost {
   readonly opts: BuddyOptions;
   readonly link = new BuddyLink();
@@ -253,7 +256,7 @@ export class Buddy implements SpiTarget, ControlHost {
   private rearmSoon(): void {
     if (this.rearmQueued || this.power !== 'running' || !this.armed || !this.armedIdle) return;
     this.rearmQueued = true;
-    this.later(2_000, () => {
+    this.later(REARM_NS, () => {
       this.rearmQueued = false;
       if (this.armed && this.armedIdle && this.bus.idle) this.arm();
     });
