@@ -103,8 +103,14 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
   const format = opts.inputFormat ?? (await sniff(path));
   if (format === 'pcapng' || format === 'pcapng-gz') {
     const only = { ...(opts.pcapngInterfaces ? { only: opts.pcapngInterfaces } : {}), ...(opts.pcapngViews ? { views: true } : {}) };
-    const stream = format === 'pcapng' ? readRecordsFromPcapng(path, only) : readRecordsFromPcapng(Readable.from(gunzipChunks(path)), { name: path, ...only });
-    return { records: stream, format, link: null, truncatedAt: () => stream.status.truncatedAt };
+    if (format === 'pcapng') {
+      const stream = readRecordsFromPcapng(path, only);
+      return { records: stream, format, link: null, truncatedAt: () => stream.status.truncatedAt };
+    }
+    const cut: GzipCut = {};
+    const stream = readRecordsFromPcapng(Readable.from(gunzipChunks(path, cut)), { name: path, ...only });
+    // A cut .gz is a cut capture like any other: where the compressed file stops comes first.
+    return { records: stream, format, link: null, truncatedAt: () => cut.at ?? stream.status.truncatedAt };
   }
   const link = new LinkDecoder();
   if (format === 'scenario') {
@@ -126,8 +132,17 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
   return { records: decodeLink(spi, link), format: format ?? 'logic-analyzer export', link };
 }
 
-/** A gzipped capture (tshark writes and reads .pcapng.gz too), decompressed as it is read. */
-async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
+/** Set when a gzip stream stops before its end: the compressed bytes read. */
+interface GzipCut {
+  at?: number;
+}
+
+/**
+ * A gzipped capture (tshark writes and reads .pcapng.gz too), decompressed as it is read. A file
+ * cut short (a capture still being written, a partial copy) ends the stream after everything
+ * decompressed so far, and is reported through `cut`, so what was captured is still read.
+ */
+async function* gunzipChunks(path: string, cut: GzipCut): AsyncGenerator<Buffer> {
   const gz = createGunzip({ chunkSize: 1 << 20 }); // big chunks: fewer batches through every stage
   const file = createReadStream(path);
   file.on('error', (e) => gz.destroy(e));
@@ -135,6 +150,11 @@ async function* gunzipChunks(path: string): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of gz) yield chunk as Buffer;
   } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'Z_BUF_ERROR') {
+      cut.at = gz.bytesWritten;
+      return;
+    }
     throw new SourceError(path, `gzip stream, after ${gz.bytesWritten} compressed bytes`, err instanceof Error ? err.message : String(err));
   }
 }

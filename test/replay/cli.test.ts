@@ -78,6 +78,29 @@ test('a capture cut short is replayed as far as it goes, then reported as bad in
   assert.match(e.stderr, /empty\.pcapng: .*nothing to replay/);
 });
 
+test('a gzipped capture cut short is replayed as far as it goes too; a corrupt one is refused on one line', () => {
+  const dir = tempDir();
+  const gz = readFileSync(DEMO);
+  const cut = join(dir, 'cut.pcapng.gz');
+  writeFileSync(cut, gz.subarray(0, Math.floor(gz.length * 0.7)));
+  copyFileSync(join(GOLDEN, 'demo.world.json'), join(dir, 'cut.world.json'));
+  const r = cli(['replay', cut, '--json']);
+  assert.equal(r.status, 2, r.stderr);
+  const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { matched: boolean; stats: { transactions: number }; truncatedAt: number });
+  assert.equal(out.length, 2, 'one JSON line per end');
+  assert.equal(out[0].matched, true, 'what is there still replays');
+  assert.ok(out[0].stats.transactions > 10, `${out[0].stats.transactions} transactions`);
+  assert.equal(out[0].truncatedAt, Math.floor(gz.length * 0.7), 'where the compressed file stops');
+  assert.match(r.stderr, new RegExp(`^buddyshark: .*cut\\.pcapng\\.gz: byte ${Math.floor(gz.length * 0.7)}: `));
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  const corrupt = join(dir, 'corrupt.pcapng.gz');
+  writeFileSync(corrupt, Buffer.concat([gz.subarray(0, 10), Buffer.from('not deflate data at all, not at all')]));
+  const c = cli(['replay', corrupt]);
+  assert.equal(c.status, 2);
+  assert.match(c.stderr, /^buddyshark: .*corrupt\.pcapng\.gz: gzip stream, after \d+ compressed bytes: /);
+  assert.equal(c.stderr.trim().split('\n').length, 1);
+});
+
 test('--json prints one parseable line per replay', () => {
   const dir = tempDir();
   const r = cli(['replay', DEMO, '--json', '--world', movedWorld(dir)]);
