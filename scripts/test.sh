@@ -18,7 +18,14 @@ fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== npm ci"
-  npm ci --no-audit --no-fund
+  # A registry connection that stalls fails after 2 minutes instead of npm's 5, and the whole
+  # install is tried again: a flaky network should not fail the suite before it starts.
+  for attempt in 1 2 3; do
+    npm ci --no-audit --no-fund --fetch-timeout=120000 --fetch-retries=4 && break
+    [ "$attempt" -eq 3 ] && exit 1
+    echo "== npm ci failed (attempt $attempt of 3), retrying in 10 s"
+    sleep 10
+  done
 fi
 
 echo "== typecheck"
