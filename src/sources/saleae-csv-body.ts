@@ -19,16 +19,14 @@
  *
  * Example: for await (const batch of scanSaleaeCsvBody(header.rest(), 4, 'x.csv', stats)) ...
  */
-import { withTail } from '../stream/with-tail.ts';
+import { scanBodyLines } from './body-lines.ts';
 import type { ChangeBatch } from '../signals/types.ts';
-import { ChangeBuilder } from './change-builder.ts';
+import type { ChangeBuilder } from './change-builder.ts';
 import { secondsToNs } from './csv.ts';
 import { SourceError } from './errors.ts';
 import type { SourceStats } from './types.ts';
 import { type BodyStart, clip } from './vcd-body.ts';
 
-const MAX_LINE_BYTES = 1 << 20;
-const NEWLINE = Buffer.from('\n');
 const TWO53 = 2 ** 53;
 
 /** 1 for the bytes String.prototype.trim removes that can occur inside a line: TAB, VT, FF, CR, space. */
@@ -261,75 +259,5 @@ export async function* scanSaleaeCsvBody(
   stats: SourceStats,
   eagerYield = 1,
 ): AsyncGenerator<ChangeBatch> {
-  const b = new ChangeBuilder();
-  const sc = new RowScanner(nch, source, stats, start.lineNo);
-  const it = start.chunks;
-  let carry: Buffer | null = start.buf.length > 0 ? start.buf : null;
-  let finished = false;
-
-  /**
-   * Decodes the whole lines of buf from `from` (all of it when `final`) and returns the unfinished
-   * last line, or null. Whole lines only (as text-lines.ts did), so a NUL byte or an overlong line
-   * faults before any field of its line is used.
-   */
-  function* lines(buf: Buffer, from: number, final: boolean): Generator<ChangeBatch, Buffer | null> {
-    const nul = buf.indexOf(0, from);
-    let end: number;
-    if (nul >= 0) end = Math.max(from, buf.lastIndexOf(10, nul) + 1);
-    else if (!final) end = Math.max(from, buf.lastIndexOf(10) + 1);
-    else {
-      if (buf.length > from && buf[buf.length - 1] !== 10) {
-        // The scanner needs a newline after every row: give the unterminated last line one.
-        buf = Buffer.concat([buf.subarray(from), NEWLINE]);
-        from = 0;
-      }
-      end = buf.length;
-    }
-    let p = from;
-    while (p < end) {
-      p = sc.scan(buf, p, end, b);
-      if (b.full) yield b.take();
-    }
-    if (nul >= 0) throw new SourceError(source, `line ${sc.lineNo}`, 'binary data (NUL byte) in a text file');
-    const rest = end < buf.length ? buf.subarray(end) : null;
-    if (rest !== null && rest.length > MAX_LINE_BYTES) {
-      throw new SourceError(source, `line ${sc.lineNo}`, `line longer than ${MAX_LINE_BYTES} bytes: binary junk?`);
-    }
-    return rest;
-  }
-
-  async function* scan(): AsyncGenerator<ChangeBatch> {
-    // The rest of the header's chunk first, handed over before waiting for more input (stdin).
-    if (carry !== null) {
-      carry = yield* lines(carry, 0, false);
-      if (b.length >= eagerYield) yield b.take();
-    }
-    for (;;) {
-      const r = await it.next();
-      if (r.done) {
-        finished = true;
-        if (carry !== null) yield* lines(carry, 0, true);
-        break;
-      }
-      const chunk: Buffer = r.value;
-      if (carry === null) {
-        carry = yield* lines(chunk, 0, false);
-      } else {
-        // Join the carried line with its end only, not with the whole (1 MiB) chunk.
-        const nl = chunk.indexOf(10);
-        if (nl < 0) {
-          carry = yield* lines(Buffer.concat([carry, chunk]), 0, false);
-        } else {
-          yield* lines(Buffer.concat([carry, chunk.subarray(0, nl + 1)]), 0, false);
-          carry = yield* lines(chunk, nl + 1, false);
-        }
-      }
-      if (b.length >= eagerYield) yield b.take();
-    }
-  }
-  try {
-    yield* withTail(scan(), () => b.finish());
-  } finally {
-    if (!finished) await it.return?.();
-  }
+  yield* scanBodyLines(start, new RowScanner(nch, source, stats, start.lineNo), source, { eagerYield, terminateLastLine: true });
 }

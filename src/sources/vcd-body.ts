@@ -15,13 +15,11 @@
  *
  * Example: for await (const batch of scanVcdBody(lines.rest(), header, 'x.vcd', stats)) ...
  */
-import { withTail } from '../stream/with-tail.ts';
+import { MAX_LINE_BYTES, scanBodyLines } from './body-lines.ts';
 import type { ChangeBatch } from '../signals/types.ts';
-import { ChangeBuilder } from './change-builder.ts';
+import type { ChangeBuilder } from './change-builder.ts';
 import { SourceError } from './errors.ts';
 import type { SourceStats } from './types.ts';
-
-const MAX_LINE_BYTES = 1 << 20;
 
 export interface BodyStart {
   /** Bytes already read but not consumed by the header. */
@@ -272,67 +270,7 @@ export async function* scanVcdBody(
   stats: SourceStats,
   eagerYield = 1,
 ): AsyncGenerator<ChangeBatch> {
-  const b = new ChangeBuilder();
-  const sc = new Scanner(h, source, stats, start.lineNo);
-  const it = start.chunks;
-  let carry: Buffer | null = start.buf.length > 0 ? start.buf : null;
-  let finished = false;
-
-  /**
-   * Decodes the whole lines of buf from `from` (all of it when `final`) and returns the unfinished
-   * last line, or null. Whole lines only (as text-lines.ts did), so a NUL byte or an overlong line
-   * faults before any token of its line is used.
-   */
-  function* lines(buf: Buffer, from: number, final: boolean): Generator<ChangeBatch, Buffer | null> {
-    const nul = buf.indexOf(0, from);
-    const end = Math.max(from, nul >= 0 ? buf.lastIndexOf(10, nul) + 1 : final ? buf.length : buf.lastIndexOf(10) + 1);
-    let p = from;
-    while (p < end) {
-      p = sc.scan(buf, p, end, b);
-      if (b.full) yield b.take();
-    }
-    if (nul >= 0) throw new SourceError(source, `line ${sc.lineNo}`, 'binary data (NUL byte) in a text file');
-    const rest = end < buf.length ? buf.subarray(end) : null;
-    if (rest !== null && rest.length > MAX_LINE_BYTES) {
-      throw new SourceError(source, `line ${sc.lineNo}`, `line longer than ${MAX_LINE_BYTES} bytes: binary junk?`);
-    }
-    return rest;
-  }
-
-  async function* scan(): AsyncGenerator<ChangeBatch> {
-    // The rest of the header's chunk first, handed over before waiting for more input (stdin).
-    if (carry !== null) {
-      carry = yield* lines(carry, 0, false);
-      if (b.length >= eagerYield) yield b.take();
-    }
-    for (;;) {
-      const r = await it.next();
-      if (r.done) {
-        finished = true;
-        if (carry !== null) yield* lines(carry, 0, true);
-        break;
-      }
-      const chunk: Buffer = r.value;
-      if (carry === null) {
-        carry = yield* lines(chunk, 0, false);
-      } else {
-        // Join the carried line with its end only, not with the whole (1 MiB) chunk.
-        const nl = chunk.indexOf(10);
-        if (nl < 0) {
-          carry = yield* lines(Buffer.concat([carry, chunk]), 0, false);
-        } else {
-          yield* lines(Buffer.concat([carry, chunk.subarray(0, nl + 1)]), 0, false);
-          carry = yield* lines(chunk, nl + 1, false);
-        }
-      }
-      if (b.length >= eagerYield) yield b.take();
-    }
-  }
-  try {
-    yield* withTail(scan(), () => b.finish());
-  } finally {
-    if (!finished) await it.return?.();
-  }
+  yield* scanBodyLines(start, new Scanner(h, source, stats, start.lineNo), source, { eagerYield, terminateLastLine: false });
 }
 
 export function clip(s: string, n = 40): string {
