@@ -27,8 +27,15 @@ import { HeaderLines } from './vcd-body.ts';
 const EAGER_YIELD = 1;
 export const SALEAE_TIME_HEADER = /^time\s*\[s\]$/i;
 
-export async function readSaleaeCsv(input: ByteInput): Promise<SourceStream> {
-  const cur = new HeaderLines(input.chunks(), input.name);
+/** Header lines read one at a time (HeaderLines here; the test reference's LineCursor). */
+export interface HeaderCursor {
+  next(): Promise<string | null>;
+  close(): Promise<void>;
+  readonly lineNo: number;
+}
+
+/** Reads the header row ("Time [s],<channel>,...") and returns the channel names; closes `cur` on a fault. */
+export async function readSaleaeHeader(cur: HeaderCursor, name: string): Promise<string[]> {
   let header: string | null;
   try {
     do header = await cur.next();
@@ -40,13 +47,19 @@ export async function readSaleaeCsv(input: ByteInput): Promise<SourceStream> {
   const fields = header === null ? [] : splitCsv(header);
   if (fields.length < 2 || !SALEAE_TIME_HEADER.test(fields[0])) {
     await cur.close();
-    throw new SourceError(input.name, `line ${Math.max(cur.lineNo, 1)}`, 'expected a Saleae header "Time [s],<channel>,..."');
+    throw new SourceError(name, `line ${Math.max(cur.lineNo, 1)}`, 'expected a Saleae header "Time [s],<channel>,..."');
   }
   const channels = fields.slice(1);
   if (channels.length > 32) {
     await cur.close();
-    throw new SourceError(input.name, `line ${cur.lineNo}`, `${channels.length} channels: at most 32 are supported`);
+    throw new SourceError(name, `line ${cur.lineNo}`, `${channels.length} channels: at most 32 are supported`);
   }
+  return channels;
+}
+
+export async function readSaleaeCsv(input: ByteInput): Promise<SourceStream> {
+  const cur = new HeaderLines(input.chunks(), input.name);
+  const channels = await readSaleaeHeader(cur, input.name);
   const stats = newStats();
   return {
     kind: 'signals',

@@ -1,6 +1,7 @@
 /**
  * The Saleae digital CSV reader as it was before the byte-level body scanner (saleae-csv-body.ts):
- * text lines, `split(',')` and `secondsToNs` per row. Kept verbatim as the reference the scanner
+ * text lines, `split(',')` and `secondsToNs` per row (the header is read by the product's own
+ * readSaleaeHeader). Kept as the reference the scanner
  * is checked against (test/sources/saleae-csv-scanner.test.ts) and measured against
  * (bench/saleae-csv-read.ts). Not used by the product.
  *
@@ -10,36 +11,20 @@ import { withTail } from '../../src/stream/with-tail.ts';
 import type { ChangeBatch } from '../../src/signals/types.ts';
 import type { ByteInput } from '../../src/sources/byte-input.ts';
 import { ChangeBuilder } from '../../src/sources/change-builder.ts';
-import { secondsToNs, splitCsv } from '../../src/sources/csv.ts';
+import { secondsToNs } from '../../src/sources/csv.ts';
 import { SourceError } from '../../src/sources/errors.ts';
 import { LineCursor, textLines } from '../../src/sources/text-lines.ts';
 import type { SourceStats, SourceStream } from '../../src/sources/types.ts';
 import { newStats } from '../../src/sources/types.ts';
 import { clip } from '../../src/sources/vcd.ts';
-import { SALEAE_TIME_HEADER } from '../../src/sources/saleae-csv.ts';
+import { readSaleaeHeader } from '../../src/sources/saleae-csv.ts';
 
 const EAGER_YIELD = 1;
 
 export async function readSaleaeCsvReference(input: ByteInput): Promise<SourceStream> {
   const cur = new LineCursor(textLines(input.chunks(), input.name));
-  let header: string | null;
-  try {
-    do header = await cur.next();
-    while (header !== null && header.trim() === '');
-  } catch (e) {
-    await cur.close();
-    throw e;
-  }
-  const fields = header === null ? [] : splitCsv(header);
-  if (fields.length < 2 || !SALEAE_TIME_HEADER.test(fields[0])) {
-    await cur.close();
-    throw new SourceError(input.name, `line ${Math.max(cur.lineNo, 1)}`, 'expected a Saleae header "Time [s],<channel>,..."');
-  }
-  const channels = fields.slice(1);
-  if (channels.length > 32) {
-    await cur.close();
-    throw new SourceError(input.name, `line ${cur.lineNo}`, `${channels.length} channels: at most 32 are supported`);
-  }
+  // The header is read as the product reads it: only the body reader is the old one.
+  const channels = await readSaleaeHeader(cur, input.name);
   const stats = newStats();
   return {
     kind: 'signals',
