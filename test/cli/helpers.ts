@@ -3,6 +3,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import yargs, { type CommandModule } from 'yargs';
 import { recordToJson, type Json } from '../../src/records/json.ts';
 import type { BuddyRecord } from '../../src/records/types.ts';
 
@@ -53,4 +54,14 @@ export function canonical(records: readonly BuddyRecord[]): string[] {
     i = j;
   }
   return out;
+}
+
+/** Runs one command's option checks and handler in this process, as main.ts would; the error it throws, or null. */
+export async function commandError<U>(command: CommandModule<object, U>, args: readonly string[]): Promise<unknown> {
+  try {
+    await yargs([...args]).command(command).strict().fail(false).exitProcess(false).parseAsync();
+    return null;
+  } catch (err) {
+    return err;
+  }
 }

@@ -18,9 +18,8 @@ import type { BuddyRecord, TxnRecord } from '../../src/records/types.ts';
 import { runScenario } from '../../src/sim/run.ts';
 import { serveScenario, type ScenarioServer } from '../../src/sim/serve/server.ts';
 import { captureCommand } from '../../src/cli/commands/capture.ts';
-import yargs from 'yargs';
 import { HAS_TSHARK, tshark } from '../pcapng/fixtures.ts';
-import { canonical, collect, tempDir } from './helpers.ts';
+import { canonical, collect, commandError, tempDir } from './helpers.ts';
 import { serve, sizeOf, start, waitUntil, type Child } from './live-helpers.ts';
 
 const expectedCache = new Map<string, BuddyRecord[]>();
@@ -69,16 +68,6 @@ function serveHere(scenario: string, speed = Infinity, port = 0): Promise<Scenar
     servers.push(s);
     return s;
   });
-}
-
-/** Runs the capture command's handler in this process (option checks), as main.ts would. */
-async function captureHere(args: string[]): Promise<unknown> {
-  try {
-    await yargs(args).command(captureCommand).strict().fail(false).exitProcess(false).parseAsync();
-    return null;
-  } catch (err) {
-    return err;
-  }
 }
 
 /** Polls the file being captured until it holds `n` records (or `enough` says so). */
@@ -279,7 +268,7 @@ describe('capture --live against the simulator served on loopback', () => {
       [['capture', '-w', out], /name a capture file to convert, or a live source with --live/],
       [['capture', '--live', 'ftp://127.0.0.1:9', '-w', out], /^ftp:\/\/127\.0\.0\.1:9: /],
     ] as const) {
-      const err = await captureHere([...args]);
+      const err = await commandError(captureCommand, args);
       assert.ok(err instanceof Error && (err.name === 'UserError' || err.name === 'SourceError'), `${args.join(' ')}: ${String(err)}`);
       assert.match(err.message, message);
     }

@@ -20,9 +20,8 @@ import { statusText } from '../../src/tui/components/status-bar.tsx';
 import { liveFileName, LiveView, recordsToDrop, saveWindow } from '../../src/tui/live.ts';
 import { DIR_MISO, DIR_MOSI, RecordIndex, STRIP_COUNT_LANES } from '../../src/tui/record-index.ts';
 import { initialViewState, selectedRecord, syncDrops, viewReducer, type ViewAction, type ViewState } from '../../src/tui/view-state.ts';
-import yargs from 'yargs';
 import { viewCommand } from '../../src/cli/commands/view.ts';
-import { canonical, collect } from '../cli/helpers.ts';
+import { canonical, collect, commandError } from '../cli/helpers.ts';
 
 const NO_KEY = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, meta: false, tab: false, backspace: false, delete: false };
 const key = (input: string): ViewAction => ({ type: 'key', input, key: NO_KEY });
@@ -192,15 +191,6 @@ describe('saveWindow', () => {
 });
 
 describe('view --live options', () => {
-  async function viewHere(args: string[]): Promise<unknown> {
-    try {
-      await yargs(args).command(viewCommand).strict().fail(false).exitProcess(false).parseAsync();
-      return null;
-    } catch (err) {
-      return err;
-    }
-  }
-
   it('refuses a bad window, a file and a live source at once, and a missing terminal, naming why', async () => {
     for (const [args, message] of [
       [['view', '--live', 'tcp://127.0.0.1:9', '--window', '0'], /--window must be a whole number of records >= 1 \(got 0\)/],
@@ -209,7 +199,7 @@ describe('view --live options', () => {
       // The test runner's stdout is a pipe: the viewer says what to use instead.
       [['view', '--live', 'tcp://127.0.0.1:9'], /view --live needs a terminal \(standard output is not a terminal\); use capture --live/],
     ] as const) {
-      const err = await viewHere([...args]);
+      const err = await commandError(viewCommand, args);
       assert.ok(err instanceof Error && err.name === 'UserError', `${args.join(' ')}: ${String(err)}`);
       assert.match(err.message, message);
     }
