@@ -18,10 +18,11 @@ import { Rng } from '../sim/prng.ts';
 import { Scheduler } from '../sim/scheduler.ts';
 import { World } from '../sim/world/world.ts';
 import { Comparator } from './compare.ts';
-import { eventTime, type CapturedEvent, type CapturedTxn } from './captured.ts';
+import type { CapturedEvent, CapturedTxn } from './captured.ts';
 import { HostActionDeriver } from './host-actions.ts';
 import type { EngineInput, EngineResult } from './engine.ts';
 import { ReplayFaults } from './replay-faults.ts';
+import { replayReadingAhead } from './read-ahead.ts';
 import { SimClock } from './sim-clock.ts';
 
 /** Transactions read ahead of the simulation when the air comes from the capture. */
@@ -87,27 +88,15 @@ export async function replayAgainstBuddy(input: EngineInput): Promise<EngineResu
 
   // With the air from the capture, events are read a few transactions ahead: a frame must reach
   // the buddy before the PENDING run that precedes the transaction carrying it (host-actions.ts).
-  const ahead: CapturedEvent[] = [];
-  let txnsAhead = 0;
-  for await (const batch of input.events) {
-    for (const e of batch) {
-      if (!air) {
-        await release(e);
-        continue;
-      }
-      if (e.kind === 'txn') {
-        for (const a of air.push(e)) if (a.kind === 'ethernet') sched.at(Math.max(a.atNs, sched.now), () => simWorld.onAirFrame(a.frame));
-        txnsAhead++;
-      }
-      ahead.push(e);
-      while (txnsAhead > AIR_LOOKAHEAD && ahead.length && eventTime(ahead[0]) < air.holdNs) {
-        const next = ahead.shift() as CapturedEvent;
-        if (next.kind === 'txn') txnsAhead--;
-        await release(next);
-      }
-    }
-  }
-  for (const e of ahead.splice(0)) await release(e);
+  // Without it, each event is released as soon as it is read.
+  await replayReadingAhead(input.events, {
+    lookahead: air ? AIR_LOOKAHEAD : 0,
+    holdNs: () => air?.holdNs ?? Infinity,
+    onRead: (e) => {
+      if (air && e.kind === 'txn') for (const a of air.push(e)) if (a.kind === 'ethernet') sched.at(Math.max(a.atNs, sched.now), () => simWorld.onAirFrame(a.frame));
+    },
+    release,
+  });
   input.collector.add(cmp.finish());
   const notes: string[] = [];
   const epochs = facts.epochs.length > 1 ? `, boot epochs ${facts.epochs.join(' -> ')}` : '';

@@ -23,6 +23,7 @@ import type { EngineInput, EngineResult } from './engine.ts';
 import { HostActionDeriver, type HostAction } from './host-actions.ts';
 import { ProtocolCheck } from './protocol-check.ts';
 import { ReplayFaults } from './replay-faults.ts';
+import { replayReadingAhead } from './read-ahead.ts';
 import { SimClock } from './sim-clock.ts';
 
 const LOOKAHEAD = 3;
@@ -122,14 +123,13 @@ export async function replayAgainstCpu(input: EngineInput): Promise<EngineResult
     }
   };
 
-  // Read-ahead: events wait here until LOOKAHEAD further transactions have been read.
-  const ahead: CapturedEvent[] = [];
-  let txnsAhead = 0;
+  let lastNs = 0;
   const schedule = (e: CapturedEvent): void => {
     if (e.kind === 'txn') {
       // Armed as soon as read: the driver may clock it the instant a line edge before it is replayed.
       buddy.queue.push(e);
       for (const a of deriver.push(e)) sched.at(a.atNs, () => act(a));
+      lastNs = e.endNs;
     } else if (e.kind === 'line' && e.line === 'reset' && e.level === 0) {
       const a = deriver.resetFell(e.atNs);
       if (a) sched.at(a.atNs, () => act(a));
@@ -137,7 +137,6 @@ export async function replayAgainstCpu(input: EngineInput): Promise<EngineResult
   };
   const release = async (e: CapturedEvent): Promise<void> => {
     if (e.kind === 'txn') {
-      txnsAhead--;
       await clock.runUntil(e.startNs);
       if ((e.index & 511) === 0) input.onProgress?.(e.startNs);
     } else if (e.kind === 'line' && e.line !== 'reset') {
@@ -146,23 +145,8 @@ export async function replayAgainstCpu(input: EngineInput): Promise<EngineResult
     if (buddy.queue.length > MAX_UNCLOCKED) stalled = true;
   };
 
-  let lastNs = 0;
-  outer: for await (const batch of input.events) {
-    for (const e of batch) {
-      schedule(e);
-      ahead.push(e);
-      if (e.kind === 'txn') {
-        txnsAhead++;
-        lastNs = e.endNs;
-      }
-      // Hold back what a message carried later may still have to precede (see host-actions.ts).
-      while (txnsAhead > LOOKAHEAD && ahead.length && eventTime(ahead[0]) < deriver.holdNs) {
-        await release(ahead.shift() as CapturedEvent);
-        if (stalled) break outer;
-      }
-    }
-  }
-  while (ahead.length && !stalled) await release(ahead.shift() as CapturedEvent);
+  // Hold back what a message carried later may still have to precede (see host-actions.ts).
+  await replayReadingAhead(input.events, { lookahead: LOOKAHEAD, holdNs: () => deriver.holdNs, onRead: schedule, release, stop: () => stalled });
   // Let the last transaction finish (its MOSI is compared at CS release).
   await clock.runUntil(lastNs + 1);
   input.collector.add(cmp.finish());
