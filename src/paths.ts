@@ -8,15 +8,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function findRoot(from: string): string {
+/** The folder holding buddyshark's package.json at or above `from`, with that package.json. */
+function findRoot(from: string): { dir: string; version: string } {
   for (let dir = from; ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'buddyshark') return dir;
+    if (existsSync(pkg)) {
+      const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version: string };
+      if (json.name === 'buddyshark') return { dir, version: json.version };
+    }
     if (dirname(dir) === dir) throw new Error(`buddyshark's package.json not found above ${from}`);
   }
 }
 
-export const ROOT: string = findRoot(dirname(fileURLToPath(import.meta.url)));
-export const VERSION: string = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const found = findRoot(dirname(fileURLToPath(import.meta.url)));
+export const ROOT: string = found.dir;
+export const VERSION: string = found.version;
 /** The executable entry, for what has to start buddyshark again (the extcap wrapper, child processes). */
 export const BIN: string = join(ROOT, 'bin', 'buddyshark.js');
