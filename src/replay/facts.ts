@@ -20,7 +20,7 @@ import type { ControlBody } from '../protocol/control-schema.ts';
 import type { ControlMessage } from '../protocol/control.ts';
 import type { BuddyRecord, RecordStream } from '../records/types.ts';
 import { parseDns } from '../sim/net/dns.ts';
-import { parseEthernet } from '../sim/net/ethernet.ts';
+import { macText, parseEthernet } from '../sim/net/ethernet.ts';
 import { ipText, parseIpv4, parseUdp } from '../sim/net/ip.ts';
 
 export interface CapturedAp {
@@ -99,12 +99,12 @@ export async function gatherFacts(records: RecordStream): Promise<CaptureFacts> 
       if (crashed >= 0) f.crashTxns.push(crashed);
     }
     if (m.type === 'scan_result') {
-      for (const a of m.body.aps) addAp({ ssid: a.ssid, bssid: macHex(a.bssid), channel: a.channel, rssi: a.rssi, security: a.security, from: 'scan', passphraseWorked: false });
+      for (const a of m.body.aps) addAp({ ssid: a.ssid, bssid: macText(a.bssid), channel: a.channel, rssi: a.rssi, security: a.security, from: 'scan', passphraseWorked: false });
     }
     if (m.type === 'connected' || m.type === 'link_up') {
       const t = [...tried].reverse().find((x) => x.ssid === m.body.ssid);
       // Joined without a scan: the reply says where; a passphrase sent means it is secured (WPA2 the likeliest).
-      addAp({ ssid: m.body.ssid, bssid: macHex(m.body.bssid), channel: m.body.channel, rssi: m.body.rssi, security: t ? 'wpa2' : 'open', from: 'joined', passphraseWorked: false });
+      addAp({ ssid: m.body.ssid, bssid: macText(m.body.bssid), channel: m.body.channel, rssi: m.body.rssi, security: t ? 'wpa2' : 'open', from: 'joined', passphraseWorked: false });
       if (m.type === 'connected' && t) for (const ap of f.aps) if (ap.ssid === m.body.ssid) Object.assign(ap, { passphrase: t.passphrase, passphraseWorked: true });
     }
     if (m.id !== 0 && connects.has(m.id)) {
@@ -197,8 +197,4 @@ function noteDns(frame: Uint8Array, names: Record<string, string>): void {
   if (!udp || udp.sport !== 53) return;
   const dns = parseDns(udp.payload);
   if (dns?.response && dns.answers.length && !(dns.name in names)) names[dns.name] = ipText(dns.answers[0]);
-}
-
-function macHex(m: Uint8Array): string {
-  return Array.from(m, (b) => b.toString(16).padStart(2, '0')).join(':');
 }
