@@ -11,13 +11,15 @@
  * Example: a transaction whose MISO header CRC fails yields
  *   {kind:'anomaly', code:'header-crc', dir:'buddy-to-cpu', txn:7, offset:12, detail:'header CRC ...'}
  */
-import { Flag, channelName, isCreditedChannel } from '../protocol/constants.ts';
+import { Flag, HEADER_SIZE, channelName, isCreditedChannel } from '../protocol/constants.ts';
 import type { ProtocolError } from '../protocol/errors.ts';
-import { decodeFrame, isIdle, type Frame } from '../protocol/frame.ts';
+import { decodeFrame, decodeHeader, isIdle, type Frame, type FrameHeader } from '../protocol/frame.ts';
 import { decodeMessage } from '../protocol/message.ts';
-import { CHANNEL_NAMES } from '../protocol/constants.ts';
 import type { AnomalyCode, AnomalyRecord, BuddyRecord, Direction, FrameRecord, TxnRecord } from '../records/types.ts';
 import { DirectionState } from './direction.ts';
+
+/** A frame whose header is intact; `payload` is null when the rest of it is not. */
+type Parsed = Frame | { readonly header: FrameHeader; readonly payload: null };
 
 export interface LinkStats {
   transactions: number;
@@ -98,11 +100,18 @@ export class LinkDecoder {
     this.buddyEpoch = epoch;
   }
 
-  private frameOf(t: TxnRecord, dir: Direction, bytes: Uint8Array, out: BuddyRecord[]): Frame | null {
+  /**
+   * The frame, or only its header when the header is intact but the rest is not (payload CRC
+   * mismatch, frame cut short): the header CRC vouches for seq, ack, credit and epoch, so the frame
+   * still counts in the sequence (docs/protocol.md, "Sequence numbers") and one corruption is
+   * reported once, not again as a lost frame.
+   */
+  private frameOf(t: TxnRecord, dir: Direction, bytes: Uint8Array, out: BuddyRecord[]): Parsed | null {
     const r = decodeFrame(bytes);
     if (r.ok) return r.value;
     out.push(this.frameError(t, dir, bytes, r.error));
-    return null;
+    const h = r.error.offset >= HEADER_SIZE ? decodeHeader(bytes) : null;
+    return h?.ok ? { header: h.value, payload: null } : null;
   }
 
   private frameError(t: TxnRecord, dir: Direction, bytes: Uint8Array, e: ProtocolError): AnomalyRecord {
@@ -114,7 +123,7 @@ export class LinkDecoder {
     return this.anomaly(code, t.startNs, t.endNs, detail, { txn: t.txn, dir, offset: e.offset });
   }
 
-  private accept(t: TxnRecord, dir: Direction, frame: Frame, out: BuddyRecord[]): void {
+  private accept(t: TxnRecord, dir: Direction, frame: Parsed, out: BuddyRecord[]): void {
     const h = frame.header;
     const side = dir === 'cpu-to-buddy' ? this.cpu : this.buddy;
     const peer = dir === 'cpu-to-buddy' ? this.buddy : this.cpu;
@@ -125,6 +134,7 @@ export class LinkDecoder {
       if (h.epoch !== 0 && this.buddyEpoch !== null && h.epoch !== this.buddyEpoch) {
         // The buddy drops it, so it takes no part in sequence, credit or reassembly tracking.
         out.push(this.anomaly('stale-epoch', t.startNs, t.endNs, `CPU frame carries epoch ${h.epoch}, buddy is at ${this.buddyEpoch}: the buddy drops it`, at));
+        if (frame.payload === null) return;
         this.countFrame(h.channel, idle);
         out.push(this.standalone(t, dir, frame));
         return;
@@ -146,10 +156,15 @@ export class LinkDecoder {
       const over = side.sentCredited(h.seq);
       if (over) out.push(this.anomaly('credit-overrun', t.startNs, t.endNs, `credited frame sent with ${over.outstanding} outstanding against a credit of ${over.credit}`, at));
     }
-    if (!(h.channel in CHANNEL_NAMES)) {
-      out.push(this.anomaly('unknown-channel', t.startNs, t.endNs, `reserved channel ${h.channel}: ${h.length} payload bytes kept raw`, at));
+    if (frame.payload === null) {
+      // Its payload is lost: a message it belonged to cannot complete.
+      const ev = side.reassembly.abandon(`fragment seq ${h.seq} arrived corrupt`);
+      if (ev.kind === 'abandoned') {
+        out.push(this.anomaly('fragment-abandoned', t.startNs, t.endNs, `${ev.fragments} fragment(s), ${ev.bytes} bytes on ${channelName(ev.channel)}: ${ev.reason}`, at));
+      }
+      return;
     }
-
+    // A reserved channel is not an error (a newer peer may use it): the frame is kept raw.
     const base = {
       kind: 'frame' as const, startNs: t.startNs, endNs: t.endNs, txn: t.txn, dir, channel: h.channel, flags: h.flags,
       seq: h.seq, ack: h.ack, credit: h.credit, epoch: h.epoch, payload: frame.payload,

@@ -61,7 +61,7 @@ export const ANOMALY_CODES = [
   // link stage: frame checks
   'bad-sync', 'bad-version', 'header-crc', 'payload-crc', 'oversized', 'truncated', 'reserved-flags',
   // link stage: stream checks
-  'lost-frames', 'repeat-frame', 'buddy-reset', 'stale-epoch', 'fragment-abandoned', 'unknown-channel',
+  'lost-frames', 'repeat-frame', 'buddy-reset', 'stale-epoch', 'fragment-abandoned',
   'bad-cbor', 'schema', 'unknown-message', 'credit-overrun',
   // sources and live capture
   'capture-gap', 'source-error', 'stream-resync', 'bridge-reset',

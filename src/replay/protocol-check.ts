@@ -12,7 +12,7 @@ import type { CompareLevel, Divergence } from './compare.ts';
 
 /** The link-stage findings that are the CPU's doing. */
 const CPU_RULES: ReadonlySet<AnomalyCode> = new Set([
-  'credit-overrun', 'repeat-frame', 'lost-frames', 'stale-epoch', 'reserved-flags', 'oversized', 'bad-cbor', 'schema', 'unknown-message', 'unknown-channel',
+  'credit-overrun', 'repeat-frame', 'lost-frames', 'stale-epoch', 'reserved-flags', 'oversized', 'bad-cbor', 'schema', 'unknown-message',
 ]);
 
 export class ProtocolCheck {

@@ -47,6 +47,34 @@ describe('LinkDecoder', () => {
     assert.match(a.detail, /all 0xff/);
   });
 
+  it('counts a frame whose payload CRC fails once: its intact header keeps the sequence', () => {
+    const d = new LinkDecoder();
+    const eth = new Uint8Array(60);
+    d.push([txn(0, frame({}), frame({ channel: Channel.ethernet, seq: 10 }, eth, IDLE_BUDDY))]);
+    const bad = frame({ channel: Channel.ethernet, seq: 11 }, eth, IDLE_BUDDY);
+    bad[40] ^= 0x10;
+    const corrupt = d.push([txn(1, frame({}), bad)]);
+    assert.deepEqual(anomalies(corrupt).map((a) => a.code), ['payload-crc']);
+    assert.equal(frames(corrupt).filter((f) => f.dir === 'buddy-to-cpu').length, 0);
+    const next = d.push([txn(2, frame({}), frame({ channel: Channel.ethernet, seq: 12 }, eth, IDLE_BUDDY))]);
+    assert.deepEqual(anomalies(next).map((a) => a.code), []);
+    // A real loss after it is still a gap of exactly the frames missing.
+    const later = d.push([txn(3, frame({}), frame({ channel: Channel.ethernet, seq: 15 }, eth, IDLE_BUDDY))]);
+    assert.deepEqual(anomalies(later).map((a) => [a.code, a.count]), [['lost-frames', 2]]);
+  });
+
+  it('abandons a message whose fragment arrives with a bad payload CRC', () => {
+    const d = new LinkDecoder();
+    const msg = encodeControl(controlMessage('echo', 9, { data: new Uint8Array(100).fill(7) }));
+    const parts = fragment(msg, 48);
+    d.push([txn(0, frame({ channel: Channel.control, seq: 0, flags: fragmentFlags(0, parts.length) }, parts[0]), idleBuddy())]);
+    const bad = frame({ channel: Channel.control, seq: 1, flags: fragmentFlags(1, parts.length) }, parts[1]);
+    bad[20] ^= 0x01;
+    const out = d.push([txn(1, bad, idleBuddy())]);
+    assert.deepEqual(anomalies(out).map((a) => a.code), ['payload-crc', 'fragment-abandoned']);
+    assert.match(anomalies(out)[1].detail, /seq 1 arrived corrupt/);
+  });
+
   it('counts lost frames from a sequence gap', () => {
     const d = new LinkDecoder();
     const eth = new Uint8Array(60);
@@ -135,9 +163,9 @@ describe('LinkDecoder', () => {
     assert.equal(anomalies(fourth).length, 0);
   });
 
-  it('keeps frames on reserved channels raw and reports them', () => {
+  it('keeps frames on reserved channels raw, without an anomaly (a newer peer may use them)', () => {
     const out = new LinkDecoder().push([txn(0, frame({ channel: 7 }, new Uint8Array([1, 2, 3])), idleBuddy())]);
-    assert.deepEqual(anomalies(out).map((a) => a.code), ['unknown-channel']);
+    assert.deepEqual(anomalies(out).map((a) => a.code), []);
     const f = frames(out).find((x) => x.channel === 7);
     assert.deepEqual(f?.message, new Uint8Array([1, 2, 3]));
   });
