@@ -28,7 +28,9 @@ export interface ChangeBatch {
 /** Standard channel roles on the buddy link; sources map file channel names to these. */
 export const ROLES = ['sck', 'mosi', 'miso', 'cs', 'ready', 'irq', 'reset'] as const;
 export type Role = (typeof ROLES)[number];
-export const REQUIRED_ROLES: readonly Role[] = ['sck', 'mosi', 'miso'];
+/** SCK is always needed; of the data lines at least one (write-only devices have no MISO). */
+export const REQUIRED_ROLES: readonly Role[] = ['sck'];
+export const DATA_ROLES: readonly Role[] = ['mosi', 'miso'];
 
 /** Which bit of `states` carries each role; -1 when the capture lacks it. */
 export type ChannelMap = Readonly<Record<Role, number>>;

@@ -8,14 +8,15 @@
  *   the aliases for those roles; other roles are still matched by name.
  *
  * Errors (plain Error, a usage problem rather than a file fault): unknown role name, a channel that
- * does not exist, one channel given two roles explicitly, or a missing mandatory role (sck, mosi,
- * miso): the message names the role and lists the channels the file has.
+ * does not exist, one channel given two roles explicitly, no SCK, or neither MOSI nor MISO (one
+ * data line is enough: write-only devices have no MISO): the message names the role and lists the
+ * channels the file has.
  *
  * Example: resolveChannels(['CLK', 'COPI', 'CIPO', 'CS#']) -> { sck: 0, mosi: 1, miso: 2, cs: 3,
  * ready: -1, irq: -1, reset: -1 }.
  */
 import type { ChannelMap, Role } from '../signals/types.ts';
-import { REQUIRED_ROLES, ROLES } from '../signals/types.ts';
+import { DATA_ROLES, REQUIRED_ROLES, ROLES } from '../signals/types.ts';
 
 export const ROLE_ALIASES: Readonly<Record<Role, readonly string[]>> = {
   sck: ['sck', 'clk', 'sclk', 'clock', 'spi_clk'],
@@ -66,6 +67,9 @@ export function resolveChannels(channels: readonly string[], explicit?: string):
     if (map[role] < 0) {
       throw new Error(`no ${role.toUpperCase()} channel: none of ${describe(channels)} is named like ${ROLE_ALIASES[role].join('/')}; map it explicitly, e.g. --channels ${role}=0`);
     }
+  }
+  if (DATA_ROLES.every((role) => map[role] < 0)) {
+    throw new Error(`no MOSI or MISO channel: none of ${describe(channels)} is named like ${DATA_ROLES.map((r) => ROLE_ALIASES[r].join('/')).join(' or ')}; map one explicitly, e.g. --channels mosi=1`);
   }
   return map;
 }

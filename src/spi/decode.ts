@@ -24,7 +24,7 @@
 import { nonEmpty, withTail } from '../stream/with-tail.ts';
 import type { ChangeBatch, ChannelMap, SignalInfo } from '../signals/types.ts';
 import type { BuddyRecord } from '../records/types.ts';
-import { DEFAULT_MODE, type SpiMode } from './types.ts';
+import { DEFAULT_MODE, MAX_WORD_BITS, type SpiMode } from './types.ts';
 import { SpiDecoder } from './decoder.ts';
 import { detectSpiMode, type SpiDetection, type SpiScorer } from './detect.ts';
 import { resolveTiming, type SpiTimingOptions } from './options.ts';
@@ -36,6 +36,8 @@ export interface DecodeSpiOptions extends SpiTimingOptions {
   readonly maxDetectTxns?: number;
   readonly maxDetectChanges?: number;
   readonly onDetect?: (d: SpiDetection) => void;
+  /** For mode 'auto': the word width (a given mode carries its own). Default 8. */
+  readonly wordBits?: number;
   readonly onNote?: (text: string) => void;
   /** Also emit each mapped line's level at the capture start as a LineRecord. Default false. */
   readonly initialLevels?: boolean;
@@ -46,8 +48,8 @@ export function checkMode(m: SpiMode): void {
   if (m.cpha !== 0 && m.cpha !== 1) throw new TypeError(`"mode.cpha" must be 0 or 1 (got ${m.cpha})`);
   if (m.bitOrder !== 'msb' && m.bitOrder !== 'lsb') throw new TypeError(`"mode.bitOrder" must be 'msb' or 'lsb'`);
   if (m.csActive !== 'low' && m.csActive !== 'high') throw new TypeError(`"mode.csActive" must be 'low' or 'high'`);
-  if (!Number.isInteger(m.wordBits) || m.wordBits < 1 || m.wordBits > 32) {
-    throw new TypeError(`"mode.wordBits" must be an integer from 1 to 32 (got ${m.wordBits})`);
+  if (!Number.isInteger(m.wordBits) || m.wordBits < 1 || m.wordBits > MAX_WORD_BITS) {
+    throw new TypeError(`"mode.wordBits" must be an integer from 1 to ${MAX_WORD_BITS} (got ${m.wordBits})`);
   }
 }
 
@@ -68,6 +70,7 @@ export async function* decodeSpi(
   if (opts.mode === 'auto') {
     const { detection, batches: replay } = await detectSpiMode(info, batches, map, {
       ...timing, scorer: opts.scorer, maxTxns: opts.maxDetectTxns, maxChanges: opts.maxDetectChanges,
+      ...(opts.wordBits !== undefined ? { wordBits: opts.wordBits } : {}),
     });
     opts.onDetect?.(detection);
     mode = detection.mode;

@@ -14,9 +14,12 @@
  * idle, data 0, READY 0, IRQ 0, RESET 1 unless `initial` says otherwise.
  *
  * Timing of a transaction (T = 1e9 / bitHz, H = T / 2, tc = startNs + csSetupNs):
- *   CS asserts at startNs; bit i goes on MOSI/MISO at tc + i*T (the shifting edge: the trailing edge
- *   of the previous bit for CPHA 0, the leading edge for CPHA 1), half a period before its sampling
- *   edge at tc + i*T + H; CS releases at tc + nbits*T + csHoldNs (renderedEndNs).
+ *   CS asserts at startNs; the shifting edge of bit i is at tc + i*T (the trailing edge of the
+ *   previous bit for CPHA 0, the leading edge for CPHA 1) and its sampling edge at tc + i*T + H. The
+ *   bit goes on MOSI/MISO a quarter period after its shifting edge, at tc + i*T + T/4, as a real
+ *   transmitter's output follows its clock with a delay: a data change in the same instant as a
+ *   clock edge would leave the sampling edge ambiguous (either edge reads the same bits). CS
+ *   releases at tc + nbits*T + csHoldNs (renderedEndNs).
  * Words wider than 8 bits are taken big-endian from ceil(wordBits / 8) bytes; a shorter MISO or
  * MOSI is padded with zero bytes. Defaults: bitHz 10 MHz, DEFAULT_MODE, setup and hold one period.
  * With `samplePeriodNs`, every change time is rounded to a sample; a bit clock faster than a quarter
@@ -220,11 +223,12 @@ async function* generate(items: AsyncIterable<readonly RenderItem[]>, o: RenderO
           const v = ((mo >>> sh) & 1 ? MOSI : 0) | ((mi >>> sh) & 1 ? MISO : 0);
           const t = tc + i * T;
           if (mode.cpha === 0) {
-            add(t, MOSI | MISO, v);
+            add(t + T / 4, MOSI | MISO, v);
             add(t + H, SCK, activeSck);
             add(tc + (i + 1) * T, SCK, idleSck);
           } else {
-            add(t, MOSI | MISO | SCK, v | activeSck);
+            add(t, SCK, activeSck);
+            add(t + T / 4, MOSI | MISO, v);
             add(t + H, SCK, idleSck);
           }
         }

@@ -2,7 +2,7 @@
  * The MOSI and MISO bytes of the transaction being decoded: a pair of growable buffers.
  *
  * `store(mosiWord, misoWord)` appends one word to each direction as `bytesPerWord` big-endian bytes
- * (wordBits 1..8: one byte; 16: two; up to 32: four). `take()` copies out what is stored; `clear()`
+ * (wordBits 1..8: one byte; 16: two; up to 32: four); `storeBytes` takes wider words already packed. `take()` copies out what is stored; `clear()`
  * starts the next transaction. Example: wordBits 16, store(0x1234, 0xabcd) -> mosi [12 34], miso [ab cd].
  */
 export class TxnBytes {
@@ -23,6 +23,15 @@ export class TxnBytes {
     }
   }
 
+  /** Appends one word each way given as `bytesPerWord` bytes (wide words, realigned words). */
+  storeBytes(mosi: Uint8Array, miso: Uint8Array): void {
+    const n = this.bytesPerWord;
+    if (this.length + n > this.mosi.length) this.grow();
+    this.mosi.set(mosi.subarray(0, n), this.length);
+    this.miso.set(miso.subarray(0, n), this.length);
+    this.length += n;
+  }
+
   take(): { mosi: Uint8Array; miso: Uint8Array } {
     return { mosi: this.mosi.slice(0, this.length), miso: this.miso.slice(0, this.length) };
   }
@@ -32,8 +41,9 @@ export class TxnBytes {
   }
 
   private grow(): void {
-    const mo = new Uint8Array(this.mosi.length * 2);
-    const mi = new Uint8Array(this.miso.length * 2);
+    const size = Math.max(this.mosi.length * 2, this.length + this.bytesPerWord);
+    const mo = new Uint8Array(size);
+    const mi = new Uint8Array(size);
     mo.set(this.mosi);
     mi.set(this.miso);
     this.mosi = mo;

@@ -24,8 +24,20 @@ export interface SpiMode {
   readonly wordBits: number;
 }
 
+/**
+ * Widest word the SPI stage decodes: sigrok sets no bound and 152-bit words are seen on real buses;
+ * 256 keeps a partial word's bit count in a byte of the pcapng transaction header.
+ */
+export const MAX_WORD_BITS = 256;
+
 export const DEFAULT_MODE: SpiMode = { cpol: 0, cpha: 0, bitOrder: 'msb', csActive: 'low', wordBits: 8 };
 
 export function modeNumber(m: SpiMode): number {
   return m.cpol * 2 + m.cpha;
+}
+
+/** "mode 1 (CPOL 0, CPHA 1), MSB first, CS active low" (plus the word width when it is not 8). */
+export function spiModeText(m: SpiMode): string {
+  return `mode ${modeNumber(m)} (CPOL ${m.cpol}, CPHA ${m.cpha}), ${m.bitOrder.toUpperCase()} first, CS active ${m.csActive}` +
+    (m.wordBits !== 8 ? `, ${m.wordBits}-bit words` : '');
 }

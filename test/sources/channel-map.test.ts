@@ -16,7 +16,9 @@ test('D0-style names are not aliases: a missing mandatory role names the role an
     assert.match(e.message, /0:"D0", 1:"D1", 2:"D2"/);
     return true;
   });
-  assert.throws(() => resolveChannels(['CLK', 'MOSI']), /no MISO channel/);
+  assert.throws(() => resolveChannels(['CLK', 'CS']), /no MOSI or MISO channel/);
+  // One data line is enough: write-only devices have no MISO.
+  assert.deepEqual(resolveChannels(['CLK', 'MOSI']), { sck: 0, mosi: 1, miso: -1, cs: -1, ready: -1, irq: -1, reset: -1 });
 });
 
 test('an explicit map by index or name overrides aliases; other roles still match by name', () => {

@@ -80,19 +80,68 @@ test('honours an explicit glitchNs option', async () => {
   assert.match(ofKind(recs, 'anomaly')[0].detail, /no clock/);
 });
 
-test('skips a transaction cut by the capture start and reports its bits as mid-transaction-start', async () => {
-  const b = new SignalBuilder({ cs: 0 }); // CS already active at capture start
-  let t = b.bits(100, 100, 5, 0b10110, 0);
-  t = b.bits(t, 100, 8, 0xff, 0xff);
+test('decodes a transaction open at a CS-triggered capture start, like any other', async () => {
+  const b = new SignalBuilder({ cs: 0 }); // CS already active at capture start: the trigger
+  const t = b.bits(100, 100, 16, 0x5a6b, 0x0102); // first edge 150 ns in: more than half a bit period
+  b.set(t + 100, 'cs', 1);
+  const recs = await decode(b);
+  assert.deepEqual(recs.map((r) => r.kind), ['txn']);
+  const [txn] = ofKind(recs, 'txn');
+  assert.deepEqual([txn.txn, txn.startNs, [...txn.mosi], [...txn.miso]], [0, 0, [0x5a, 0x6b], [0x01, 0x02]]);
+});
+
+test('aligns the words of a transaction cut by the capture start to CS release, and says so', async () => {
+  const b = new SignalBuilder({ cs: 0 }); // CS active, first edge within half a bit period: mid-transfer
+  let t = b.bits(0, 100, 5, 0b10110, 0);
+  t = b.bits(t, 100, 8, 0xff, 0x3c);
   b.set(1500, 'cs', 1);
   b.set(2000, 'cs', 0);
   b.set(b.bits(2100, 100, 8, 0xc3, 0x3c) + 100, 'cs', 1);
   const recs = await decode(b);
-  assert.equal(recs.length, 2);
+  assert.deepEqual(recs.map((r) => r.kind), ['anomaly', 'txn', 'txn']);
   const [a] = ofKind(recs, 'anomaly');
-  assert.deepEqual([a.code, a.startNs, a.endNs, a.count], ['mid-transaction-start', 0, 1500, 13]);
-  const [txn] = ofKind(recs, 'txn');
-  assert.deepEqual([txn.txn, txn.startNs, [...txn.mosi]], [0, 2000, [0xc3]]);
+  assert.deepEqual([a.code, a.startNs, a.endNs, a.count], ['mid-transaction-start', 0, 1500, 5]);
+  assert.match(a.detail, /first 5 bits are not decoded; the 1 words after them are aligned to CS release/);
+  const [cut, next] = ofKind(recs, 'txn');
+  assert.deepEqual([cut.txn, cut.startNs, [...cut.mosi], [...cut.miso], cut.partialBits], [0, 0, [0xff], [0x3c], undefined]);
+  assert.deepEqual([next.txn, next.startNs, [...next.mosi]], [1, 2000, [0xc3]]);
+});
+
+test('a capture starting with SCK away from its idle level is cut: whole words kept, the cut noted', async () => {
+  const b = new SignalBuilder({ cs: 0, sck: 1 }); // mode 0: SCK high is mid-bit
+  b.set(20, 'sck', 0);
+  b.set(b.bits(100, 100, 16, 0x1234, 0x5678) + 100, 'cs', 1);
+  const recs = await decode(b);
+  const [a] = ofKind(recs, 'anomaly');
+  assert.deepEqual([a.code, a.count], ['mid-transaction-start', 0]);
+  assert.match(a.detail, /earlier words were not captured; the 2 words clocked before CS release are decoded/);
+  assert.deepEqual([...ofKind(recs, 'txn')[0].mosi], [0x12, 0x34]);
+});
+
+test('a capture that starts and ends inside one transaction counts words from the first edge and says it assumed that', async () => {
+  const b = new SignalBuilder({ cs: 0 });
+  b.bits(0, 100, 12, 0xabc, 0);
+  const recs = await decode(b);
+  const codes = ofKind(recs, 'anomaly').map((a) => a.code);
+  assert.deepEqual(codes, ['mid-transaction-start', 'truncated-capture', 'partial-word']);
+  assert.match(ofKind(recs, 'anomaly')[0].detail, /still open when it ends: words counted from the first clock edge \(alignment assumed\)/);
+  assert.deepEqual([...ofKind(recs, 'txn')[0].mosi], [0xab]);
+});
+
+test('reads each data line in the sample of the sampling edge: a late-set bit is the new bit', async () => {
+  // MOSI is still high from before and goes low in the very sample SCK rises (mode 0): a flash
+  // command 0x05 must not read as 0x85.
+  const b = new SignalBuilder({ cs: 1, mosi: 1 });
+  b.set(1000, 'cs', 0);
+  let t = 1100;
+  for (let k = 7; k >= 0; k--) {
+    const bit = ((0x05 >> k) & 1) as 0 | 1;
+    b.set(t + 50, 'mosi', bit).set(t + 50, 'sck', 1).set(t + 100, 'sck', 0);
+    t += 100;
+  }
+  b.set(t + 100, 'cs', 1);
+  const [txn] = ofKind(await decode(b), 'txn');
+  assert.deepEqual([...txn.mosi], [0x05]);
 });
 
 test('reports bits after the last whole word as partial-word with their count and value', async () => {
@@ -143,15 +192,41 @@ test('frames by clock gaps without a CS channel and says so once', async () => {
   assert.match(notes[0], /no CS channel.*clock gaps/);
 });
 
-test('without CS, skips a first burst cut by the capture start as mid-transaction-start', async () => {
+test('without CS, aligns a first burst cut by the capture start to its clock gap', async () => {
   const b = new SignalBuilder({ sck: 1 }); // mode 0 clock high at start: mid-pulse
   b.set(50, 'sck', 0);
-  b.bits(100, 100, 8, 0x11, 0x22);
+  let t = b.bits(100, 100, 3, 0b101, 0);
+  t = b.bits(t, 100, 8, 0x11, 0x22);
   b.bits(5000, 100, 8, 0x33, 0x44);
   const recs = await decode(b, SAMPLED, NO_CS);
   const [a] = ofKind(recs, 'anomaly');
-  assert.deepEqual([a.code, a.startNs, a.count], ['mid-transaction-start', 0, 8]);
-  assert.deepEqual(ofKind(recs, 'txn').map((r) => [r.txn, [...r.mosi]]), [[0, [0x33]]]);
+  assert.deepEqual([a.code, a.startNs, a.count], ['mid-transaction-start', 50, 3]);
+  assert.match(a.detail, /aligned to the first clock gap/);
+  assert.deepEqual(ofKind(recs, 'txn').map((r) => [r.txn, [...r.mosi], [...r.miso]]), [[0, [0x11], [0x22]], [1, [0x33], [0x44]]]);
+});
+
+test('decodes a MOSI-only capture: MISO is empty, not zeros', async () => {
+  const b = new SignalBuilder({ cs: 1 });
+  b.set(1000, 'cs', 0);
+  b.set(b.bits(1100, 100, 8, 0xa5, 0xff) + 100, 'cs', 1);
+  const [txn] = ofKind(await decode(b, SAMPLED, { ...MAP, miso: -1 }), 'txn');
+  assert.deepEqual([[...txn.mosi], [...txn.miso]], [[0xa5], []]);
+  const [only] = ofKind(await decode(b, SAMPLED, { ...MAP, mosi: -1 }), 'txn');
+  assert.deepEqual([[...only.mosi], [...only.miso]], [[], [0xff]]);
+});
+
+test('decodes words wider than 32 bits, big-endian, both bit orders', async () => {
+  const b = new SignalBuilder({ cs: 1 });
+  b.set(1000, 'cs', 0);
+  // 40 bits 0x12_3456_789a: as 5 bytes; the builder clocks up to 32 bits per call.
+  let t = b.bits(1100, 100, 8, 0x12, 0x00);
+  t = b.bits(t, 100, 32, 0x3456789a, 0xffffffff);
+  b.set(t + 100, 'cs', 1);
+  const msb = ofKind(await decode(b, SAMPLED, MAP, { mode: { ...DEFAULT_MODE, wordBits: 40 } }), 'txn')[0];
+  assert.deepEqual([[...msb.mosi], [...msb.miso], msb.wordBits], [[0x12, 0x34, 0x56, 0x78, 0x9a], [0x00, 0xff, 0xff, 0xff, 0xff], 40]);
+  // LSB first: the first bit clocked is bit 0 of the value, so the value is the bit-reversed stream.
+  const lsb = ofKind(await decode(b, SAMPLED, MAP, { mode: { ...DEFAULT_MODE, wordBits: 40, bitOrder: 'lsb' } }), 'txn')[0];
+  assert.deepEqual([...lsb.mosi], [0x59, 0x1e, 0x6a, 0x2c, 0x48]);
 });
 
 test('emits the transaction open at the end of the capture with a truncated-capture anomaly', async () => {

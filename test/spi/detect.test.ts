@@ -36,6 +36,7 @@ for (const cpol of [0, 1] as const) {
           const { detection } = await detectSpiMode(info, batches, RENDER_MAP, { scorer });
           assert.deepEqual(detection.mode, mode);
           assert.equal(detection.fallback, false);
+          assert.equal(detection.basis, 'frames');
           assert.equal(detection.scores.length, 4);
           const best = detection.scores.find((s) => s.cpha === cpha && s.bitOrder === bitOrder);
           assert.equal(best?.score, 10);
@@ -58,13 +59,26 @@ test('decodeSpi in auto mode replays the buffered head: no transaction is lost',
   got.forEach((r, k) => assert.deepEqual(r.mosi, all[k].mosi));
 });
 
-test('falls back to CPHA 0 MSB first and says so when the scorer recognises nothing', async () => {
-  const mode: SpiMode = { cpol: 0, cpha: 1, bitOrder: 'lsb', csActive: 'low', wordBits: 8 };
-  const { info, batches } = renderSpi(once(txns(5, mode)), { mode });
+test('without frames, takes CPHA from the data lines\' timing and says the bit order is assumed', async () => {
+  for (const cpha of [0, 1] as const) {
+    const mode: SpiMode = { cpol: 0, cpha, bitOrder: 'lsb', csActive: 'low', wordBits: 8 };
+    const { info, batches } = renderSpi(once(txns(5, mode)), { mode });
+    const { detection } = await detectSpiMode(info, batches, RENDER_MAP, { scorer: () => 0 });
+    assert.equal(detection.basis, 'timing');
+    assert.equal(detection.fallback, true);
+    assert.deepEqual(detection.mode, { cpol: 0, cpha, bitOrder: 'msb', csActive: 'low', wordBits: 8 });
+    assert.match(detection.note, /CPHA from the signal timing \(\d+ data changes, 100% of them while SCK was (high|low)\).*bit order assumed MSB first/);
+  }
+});
+
+test('says it cannot tell the mode, naming --mode, when neither frames nor data changes decide', async () => {
+  const mode: SpiMode = { cpol: 1, cpha: 1, bitOrder: 'msb', csActive: 'low', wordBits: 8 };
+  const quiet: RenderTxn[] = [{ kind: 'txn', startNs: 1000, mosi: new Uint8Array(8), miso: new Uint8Array(8).fill(0xff) }];
+  const { info, batches } = renderSpi(once(quiet), { mode });
   const { detection } = await detectSpiMode(info, batches, RENDER_MAP, { scorer: () => 0 });
-  assert.equal(detection.fallback, true);
-  assert.deepEqual(detection.mode, { cpol: 0, cpha: 0, bitOrder: 'msb', csActive: 'low', wordBits: 8 });
-  assert.match(detection.note, /nothing recognised/);
+  assert.equal(detection.basis, 'none');
+  assert.deepEqual([detection.mode.cpol, detection.mode.cpha], [1, 0]);
+  assert.match(detection.note, /cannot tell the SPI mode \(no link frames, only \d data changes\).*give --mode 0-3/);
 });
 
 test('detects CPOL from the idle clock level even when the scorer finds nothing', async () => {

@@ -31,7 +31,7 @@ test('starts with CS inactive, SCK idle, RESET high and the other lines low', as
 
 for (const cpol of [0, 1] as const) {
   for (const cpha of [0, 1] as const) {
-    test(`mode ${cpol * 2 + cpha}: data changes half a bit period before each sampling edge`, async () => {
+    test(`mode ${cpol * 2 + cpha}: data changes a quarter period after the shifting edge, never with a clock edge`, async () => {
       const mode: SpiMode = { cpol, cpha, bitOrder: 'msb', csActive: 'low', wordBits: 8 };
       const txn: RenderItem = { kind: 'txn', startNs: 1000, mosi: Uint8Array.of(0xa5, 0x3c), miso: Uint8Array.of(0x5a, 0xc3) };
       const ch = await changes([txn], { mode, bitHz: 10e6 });
@@ -41,11 +41,14 @@ for (const cpol of [0, 1] as const) {
       const dataChanges: number[] = [];
       for (const [t, s] of ch.slice(1)) {
         if ((s ^ prev) & SCK && ((s & SCK) !== 0) === sampleRising) sampling.push(t);
-        if ((s ^ prev) & (MOSI | MISO)) dataChanges.push(t);
+        if ((s ^ prev) & (MOSI | MISO)) {
+          dataChanges.push(t);
+          assert.equal((s ^ prev) & SCK, 0, `data change at ${t} is not in a clock edge's instant`);
+        }
         prev = s;
       }
       assert.equal(sampling.length, 16);
-      for (const t of dataChanges) assert.ok(sampling.includes(t + 50), `data change at ${t} is 50 ns before a sampling edge`);
+      for (const t of dataChanges) assert.ok(sampling.includes(t + 25), `data change at ${t} is 25 ns before a sampling edge`);
       // CS frames it: asserted at startNs, released at renderedEndNs.
       const csEdges = ch.filter(([, s], k) => k > 0 && ((s ^ ch[k - 1][1]) & CS)).map(([t]) => t);
       assert.deepEqual(csEdges, [1000, renderedEndNs(txn, { mode, bitHz: 10e6 })]);
