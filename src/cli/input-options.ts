@@ -3,11 +3,12 @@
  * the code that turns them into an opened record stream with a summary that knows the SPI mode.
  */
 import type { Argv } from 'yargs';
-import { modeNumber, type SpiMode } from '../spi/types.ts';
+import { MAX_WORD_BITS, spiModeText, type SpiMode } from '../spi/types.ts';
 import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from '../pipeline/open-records.ts';
 import { printError, UserError } from './output.ts';
 import { SourceError } from '../sources/errors.ts';
 import type { Progress } from './progress.ts';
+import type { SpiDetection } from '../spi/detect.ts';
 import { newSummary, type RecordSummary } from '../records/summary.ts';
 
 export interface InputArgs {
@@ -17,6 +18,7 @@ export interface InputArgs {
   'cs-active'?: string;
   'bit-order'?: string;
   glitch?: number;
+  'word-bits'?: number;
   analyzer?: string;
 }
 
@@ -27,8 +29,15 @@ export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
     .option('mode', { type: 'string', default: 'auto', describe: 'SPI mode 0-3, or auto (CPOL from the idle clock, CPHA and bit order from valid frames)' })
     .option('cs-active', { type: 'string', choices: ['low', 'high'], default: 'low', describe: 'CS polarity (with --mode 0-3)' })
     .option('bit-order', { type: 'string', choices: ['msb', 'lsb'], default: 'msb', describe: 'bit order (with --mode 0-3)' })
+    .option('word-bits', { type: 'number', default: 8, describe: `SPI word width in bits, 1-${MAX_WORD_BITS} (the buddy link uses 8; others show a misconfigured peripheral)` })
     .option('glitch', { type: 'number', describe: 'CS glitch filter in ns (default: 3 samples, or 20 ns)' })
     .option('analyzer', { type: 'string', describe: 'Saleae analyzer table: which analyzer to read' }) as Argv<T & InputArgs>;
+}
+
+function parseWordBits(args: InputArgs): number {
+  const n = args['word-bits'] ?? 8;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORD_BITS) throw new UserError(`--word-bits must be an integer from 1 to ${MAX_WORD_BITS} (got ${n})`);
+  return n;
 }
 
 function parseMode(args: InputArgs): SpiMode | 'auto' {
@@ -37,7 +46,7 @@ function parseMode(args: InputArgs): SpiMode | 'auto' {
   if (!Number.isInteger(n) || n < 0 || n > 3) throw new UserError(`--mode must be 0, 1, 2, 3 or auto (got "${args.mode}")`);
   return {
     cpol: (n >> 1) as 0 | 1, cpha: (n & 1) as 0 | 1, bitOrder: args['bit-order'] === 'lsb' ? 'lsb' : 'msb',
-    csActive: args['cs-active'] === 'high' ? 'high' : 'low', wordBits: 8,
+    csActive: args['cs-active'] === 'high' ? 'high' : 'low', wordBits: parseWordBits(args),
   };
 }
 
@@ -47,9 +56,11 @@ export function failIfTruncated(path: string, opened: OpenedRecords): void {
   if (at !== undefined) throw new SourceError(path, `byte ${at}`, 'the file ends inside a block (cut short); every record before it was decoded');
 }
 
-export function modeText(m: SpiMode): string {
-  return `mode ${modeNumber(m)} (CPOL ${m.cpol}, CPHA ${m.cpha}), ${m.bitOrder.toUpperCase()} first, CS active ${m.csActive}`;
-}
+export const modeText = spiModeText;
+
+const DETECTED: Record<SpiDetection['basis'], string> = {
+  frames: 'detected from link frames', timing: 'detected from the signal timing; bit order assumed', none: 'guessed: give --mode',
+};
 
 export async function openInput(path: string, args: InputArgs, _progress?: Progress): Promise<{ opened: OpenedRecords; sum: RecordSummary }> {
   const mode = parseMode(args);
@@ -61,12 +72,16 @@ export async function openInput(path: string, args: InputArgs, _progress?: Progr
     ...(args.channels ? { channels: args.channels } : {}),
     ...(args.analyzer ? { analyzer: args.analyzer } : {}),
     ...(args.glitch !== undefined ? { glitchNs: args.glitch } : {}),
+    wordBits: parseWordBits(args),
     mode,
     onDetect: (d) => {
-      sum.spiMode = `${modeText(d.mode)} (detected)`;
+      sum.spiMode = `${modeText(d.mode)} (${DETECTED[d.basis]})`;
+      // Without link frames the mode is an inference or a guess: the user must know which.
+      if (d.basis !== 'frames') printError(`${path}: ${d.note}`);
     },
     onNote: (text) => printError(text),
   });
   sum.format = opened.format;
+  sum.link = opened.linkSkipped ?? null;
   return { opened, sum };
 }

@@ -31,6 +31,21 @@ export interface LinkStats {
   buddyResets: number;
 }
 
+/**
+ * A capture of some other SPI device gives a frame error per transaction per direction. Until a
+ * valid header is seen, the records of the first transactions are held; if PROBE_TXNS pass without
+ * one, a single `no-link-frames` anomaly stands for their frame errors, and frame errors stay
+ * silent until a valid header appears (the transactions themselves are always emitted).
+ */
+const PROBE_TXNS = 4;
+/** Records held while probing, at most: past this the probe gives up holding (not deciding). */
+const PROBE_HOLD_LIMIT = 4096;
+
+export interface LinkDecoderOptions {
+  /** Words of context for the no-link-frames anomaly, e.g. the SPI mode used ("mode 0 ..."). */
+  readonly context?: () => string | null;
+}
+
 export class LinkDecoder {
   private cpu = new DirectionState('cpu-to-buddy');
   private buddy = new DirectionState('buddy-to-cpu');
@@ -41,21 +56,98 @@ export class LinkDecoder {
   readonly stats: LinkStats = {
     transactions: 0, frames: 0, idleFrames: 0, anomalies: 0, framesPerChannel: {}, anomaliesPerCode: {}, buddyResets: 0,
   };
+  /** A valid header has been seen: frame errors are reported one by one. */
+  private linkSeen = false;
+  /** PROBE_TXNS transactions passed without a valid header: frame errors are silent. */
+  private silent = false;
+  /** While probing: held records, and per held transaction the records that are its frame errors. */
+  private held: BuddyRecord[] | null = [];
+  private heldErrors = new Set<BuddyRecord>();
+  private heldTxns = 0;
+
+  constructor(private readonly opts: LinkDecoderOptions = {}) {}
 
   /** Decodes one batch from the stage below; returns the records to emit, in time order. */
   push(batch: readonly BuddyRecord[]): BuddyRecord[] {
     const out: BuddyRecord[] = [];
     for (const rec of batch) {
-      if (rec.kind === 'txn') this.transaction(rec, out);
+      if (rec.kind === 'txn') this.probeTransaction(rec, out);
       else {
         if (rec.kind === 'anomaly') this.count(rec.code);
-        out.push(rec);
+        (this.held ?? out).push(rec);
         // The bridge restarted (a new session): what follows owes nothing to the frames before.
         if (rec.kind === 'anomaly' && rec.code === 'bridge-reset') this.forget();
       }
       this.lastEnd = Math.max(this.lastEnd, rec.endNs);
     }
+    if (this.held && this.held.length > PROBE_HOLD_LIMIT) this.release(out);
     return out;
+  }
+
+  /** A transaction, with the probe for captures that are not the buddy link (see PROBE_TXNS). */
+  private probeTransaction(t: TxnRecord, out: BuddyRecord[]): void {
+    if (this.linkSeen) {
+      this.transaction(t, out);
+      return;
+    }
+    const recs: BuddyRecord[] = [];
+    const valid = this.transaction(t, recs);
+    if (valid) {
+      this.linkSeen = true;
+      this.silent = false;
+      this.release(out);
+      out.push(...recs);
+      return;
+    }
+    if (this.silent) {
+      // Only the transaction: its frame errors are what the no-link-frames anomaly stands for.
+      for (const r of recs) if (r.kind === 'anomaly') this.uncountOne(r.code);
+      out.push(t);
+      return;
+    }
+    if (!this.held) {
+      out.push(...recs);
+      return;
+    }
+    for (const r of recs) {
+      this.held.push(r);
+      if (r.kind === 'anomaly') this.heldErrors.add(r);
+    }
+    if (++this.heldTxns === PROBE_TXNS) this.giveUp(out);
+  }
+
+  /** No valid header in the held transactions: one anomaly stands for their frame errors. */
+  private giveUp(out: BuddyRecord[]): void {
+    const held = this.held ?? [];
+    const first = held.find((r) => r.kind === 'txn');
+    if (!first) return;
+    const ctx = this.opts.context?.();
+    const errors = this.heldErrors;
+    const kept = held.filter((r) => !errors.has(r));
+    for (const r of errors) if (r.kind === 'anomaly') this.uncountOne(r.code);
+    const note = this.anomaly('no-link-frames', first.startNs, first.endNs,
+      `no buddy link frame in the first ${this.heldTxns} transaction(s)${ctx ? ` (${ctx})` : ''}: not the buddy link, or the wrong SPI mode; ` +
+      'the SPI transactions are shown as they are, and frame errors are not reported until a valid frame appears', {});
+    this.held = null;
+    this.heldErrors = new Set();
+    this.silent = true;
+    out.push(note, ...kept);
+  }
+
+  /** Stops holding: what was held goes out as it is. */
+  private release(out: BuddyRecord[]): void {
+    if (!this.held) return;
+    out.push(...this.held);
+    this.held = null;
+    this.heldErrors = new Set();
+  }
+
+  /** A frame error that the no-link-frames anomaly stands for leaves the statistics. */
+  private uncountOne(code: AnomalyCode): void {
+    this.stats.anomalies--;
+    const n = (this.stats.anomaliesPerCode[code] ?? 1) - 1;
+    if (n > 0) this.stats.anomaliesPerCode[code] = n;
+    else delete this.stats.anomaliesPerCode[code];
   }
 
   private forget(): void {
@@ -68,6 +160,9 @@ export class LinkDecoder {
   /** End of capture: a message still being reassembled is reported, not forgotten. */
   finish(): BuddyRecord[] {
     const out: BuddyRecord[] = [];
+    // A short capture of another device: said once, like a long one.
+    if (this.held && this.heldTxns > 0) this.giveUp(out);
+    this.release(out);
     for (const side of [this.cpu, this.buddy]) {
       const ev = side.reassembly.abandon('capture ended mid-message');
       if (ev.kind === 'abandoned') {
@@ -77,7 +172,8 @@ export class LinkDecoder {
     return out;
   }
 
-  private transaction(t: TxnRecord, out: BuddyRecord[]): void {
+  /** Decodes one transaction into `out`; returns whether either direction had a valid header. */
+  private transaction(t: TxnRecord, out: BuddyRecord[]): boolean {
     this.stats.transactions++;
     out.push(t);
     const mosi = this.frameOf(t, 'cpu-to-buddy', t.mosi, out);
@@ -88,6 +184,7 @@ export class LinkDecoder {
     if (miso) this.noteBuddyEpoch(t, miso.header.epoch, out);
     if (mosi) this.accept(t, 'cpu-to-buddy', mosi, out);
     if (miso) this.accept(t, 'buddy-to-cpu', miso, out);
+    return mosi !== null || miso !== null;
   }
 
   private noteBuddyEpoch(t: TxnRecord, epoch: number, out: BuddyRecord[]): void {

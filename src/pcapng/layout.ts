@@ -106,23 +106,35 @@ export function decodeFrameMeta(d: Uint8Array): FrameMeta | null {
 }
 
 // ---- buddy-spi (USER0) header ----
-//  txn:  0 u8 type 1 | 1 u8 bits (0x01 partialBits valid) | 2 u8 partialBits | 3 u8 0
+//  txn:  0 u8 type 1 | 1 u8 bits (0x01 partialBits valid, 0x02 word width valid) | 2 u8 partialBits
+//        | 3 u8 word width - 1 (0 unless bit 0x02: 8-bit words)
 //        4 f64 startNs | 12 f64 endNs | 20 u32 MOSI length | 24 u32 MISO length | 28 MOSI | MISO
 //  line: 0 u8 type 2 | 1 u8 0 | 2 u8 line (0 ready, 1 irq, 2 reset, 3 cs) | 3 u8 level
 //        4 f64 startNs | 12 f64 endNs   (20 bytes)
 
 export const SPI_TXN = 1;
 export const SPI_LINE = 2;
-export const SpiBit = { partialBits: 0x01 } as const;
+export const SpiBit = { partialBits: 0x01, wordBits: 0x02 } as const;
 export const LINE_CODES: readonly LineName[] = ['ready', 'irq', 'reset', 'cs'];
 export const TXN_HEADER_SIZE = 28;
 export const LINE_HEADER_SIZE = 20;
 
-export function writeTxnHeader(out: ByteBuffer, startNs: number, endNs: number, partialBits: number | undefined, mosiLen: number, misoLen: number): void {
+/** The transaction fields the header carries besides its span and lengths. */
+export interface TxnBits {
+  readonly partialBits?: number;
+  readonly wordBits?: number;
+}
+
+export function writeTxnHeader(out: ByteBuffer, startNs: number, endNs: number, t: TxnBits, mosiLen: number, misoLen: number): void {
+  const { partialBits, wordBits } = t;
   if (partialBits !== undefined && (!Number.isInteger(partialBits) || partialBits < 0 || partialBits > 0xff)) {
     throw new RangeError(`partialBits ${partialBits} is not in 0..255`);
   }
-  out.u8(SPI_TXN).u8(partialBits !== undefined ? SpiBit.partialBits : 0).u8(partialBits ?? 0).u8(0);
+  if (wordBits !== undefined && (!Number.isInteger(wordBits) || wordBits < 1 || wordBits > 256)) {
+    throw new RangeError(`wordBits ${wordBits} is not in 1..256`);
+  }
+  const wide = wordBits !== undefined && wordBits !== 8;
+  out.u8(SPI_TXN).u8((partialBits !== undefined ? SpiBit.partialBits : 0) | (wide ? SpiBit.wordBits : 0)).u8(partialBits ?? 0).u8(wide ? wordBits - 1 : 0);
   out.f64(startNs).f64(endNs).u32(mosiLen).u32(misoLen);
 }
 
@@ -130,8 +142,8 @@ export function writeLineHeader(out: ByteBuffer, startNs: number, endNs: number,
   out.u8(SPI_LINE).u8(0).u8(LINE_CODES.indexOf(line)).u8(level).f64(startNs).f64(endNs);
 }
 
-export function encodeTxnHeader(startNs: number, endNs: number, partialBits: number | undefined, mosiLen: number, misoLen: number): Uint8Array {
-  return build(TXN_HEADER_SIZE, (out) => writeTxnHeader(out, startNs, endNs, partialBits, mosiLen, misoLen));
+export function encodeTxnHeader(startNs: number, endNs: number, t: TxnBits, mosiLen: number, misoLen: number): Uint8Array {
+  return build(TXN_HEADER_SIZE, (out) => writeTxnHeader(out, startNs, endNs, t, mosiLen, misoLen));
 }
 
 export function encodeLineHeader(startNs: number, endNs: number, line: LineName, level: 0 | 1): Uint8Array {
@@ -139,7 +151,7 @@ export function encodeLineHeader(startNs: number, endNs: number, line: LineName,
 }
 
 export type SpiPacket =
-  | { readonly kind: 'txn'; readonly startNs: number; readonly endNs: number; readonly partialBits?: number; readonly mosi: Uint8Array; readonly miso: Uint8Array }
+  | { readonly kind: 'txn'; readonly startNs: number; readonly endNs: number; readonly partialBits?: number; readonly wordBits?: number; readonly mosi: Uint8Array; readonly miso: Uint8Array }
   | { readonly kind: 'line'; readonly startNs: number; readonly endNs: number; readonly line: LineName; readonly level: 0 | 1 };
 
 /** `views`: MOSI and MISO point into `d` instead of being copied (for readers that keep no records). */
@@ -163,6 +175,7 @@ export function decodeSpiPacket(d: Uint8Array, views = false): SpiPacket | strin
   return {
     kind: 'txn', startNs, endNs,
     ...(b[1] & SpiBit.partialBits ? { partialBits: b[2] } : {}),
+    ...(b[1] & SpiBit.wordBits ? { wordBits: b[3] + 1 } : {}),
     mosi: views ? b.subarray(head, head + mosiLen) : new Uint8Array(b.subarray(head, head + mosiLen)),
     miso: views ? b.subarray(head + mosiLen, head + mosiLen + misoLen) : new Uint8Array(b.subarray(head + mosiLen, head + mosiLen + misoLen)),
   };

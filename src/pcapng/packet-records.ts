@@ -118,7 +118,7 @@ function spiPacket(epb: EpbBlock, views: boolean): PacketResult {
   if (txn === undefined) return bad('transaction packet without epb_packetid (transaction index)');
   return {
     ok: true,
-    record: { kind: 'txn', startNs, endNs: p.endNs, txn, mosi: p.mosi, miso: p.miso, ...(p.partialBits !== undefined ? { partialBits: p.partialBits } : {}) },
+    record: { kind: 'txn', startNs, endNs: p.endNs, txn, mosi: p.mosi, miso: p.miso, ...(p.partialBits !== undefined ? { partialBits: p.partialBits } : {}), ...(p.wordBits !== undefined ? { wordBits: p.wordBits } : {}) },
   };
 }
 

@@ -34,7 +34,7 @@ function txn(out: ByteBuffer, r: TxnRecord, ids: InterfaceIds): void {
   const dataLen = TXN_HEADER_SIZE + r.mosi.length + r.miso.length;
   const total = 32 + pad4(dataLen) + 16;
   epbHead(out, total, ids.spi, r.startNs, dataLen);
-  writeTxnHeader(out, r.startNs, r.endNs, r.partialBits, r.mosi.length, r.miso.length);
+  writeTxnHeader(out, r.startNs, r.endNs, r, r.mosi.length, r.miso.length);
   out.bytes(r.mosi).bytes(r.miso).pad(dataLen);
   packetIdOption(out, r.txn);
   out.u32(0).u32(total);

@@ -62,7 +62,7 @@ export function recordToPacket(r: BuddyRecord, ids: InterfaceIds = BUDDY_INTERFA
     case 'frame':
       return framePacket(r, ids, ts);
     case 'txn': {
-      const head = encodeTxnHeader(r.startNs, r.endNs, r.partialBits, r.mosi.length, r.miso.length);
+      const head = encodeTxnHeader(r.startNs, r.endNs, r, r.mosi.length, r.miso.length);
       return { interfaceId: ids.spi, timestamp: ts, data: [head, r.mosi, r.miso], packetId: r.txn };
     }
     case 'line':

@@ -23,7 +23,8 @@ import { openSource } from '../sources/open.ts';
 import type { OpenSourceOptions, SourceFormat } from '../sources/types.ts';
 import { decodeSpi } from '../spi/decode.ts';
 import type { SpiDetection } from '../spi/detect.ts';
-import type { SpiMode, SpiTransaction } from '../spi/types.ts';
+import { spiModeText, type SpiMode, type SpiTransaction } from '../spi/types.ts';
+import type { ChannelMap } from '../signals/types.ts';
 
 export type InputFormat = SourceFormat | 'pcapng' | 'pcapng-gz' | 'ndjson' | 'scenario';
 export const INPUT_FORMATS: readonly InputFormat[] = ['pcapng', 'pcapng-gz', 'ndjson', 'scenario', 'vcd', 'saleae-csv', 'saleae-analyzer', 'sigrok-sr', 'saleae-bin'];
@@ -32,6 +33,8 @@ export interface OpenRecordsOptions extends OpenSourceOptions {
   readonly inputFormat?: InputFormat;
   readonly channels?: string;
   readonly mode?: SpiMode | 'auto';
+  /** SPI word width when the mode is detected (a given mode carries its own). Default 8. */
+  readonly wordBits?: number;
   readonly glitchNs?: number;
   /** Called once the SPI mode is known (auto-detected or given). */
   readonly onDetect?: (d: SpiDetection) => void;
@@ -48,6 +51,8 @@ export interface OpenedRecords {
   readonly format: string;
   /** The link decoder, for its statistics after the stream ends (null for pcapng input). */
   readonly link: LinkDecoder | null;
+  /** Why the link stage did not run on this capture (one data line, words not 8 bits), if it did not. */
+  readonly linkSkipped?: string;
   /** After the stream ends: the byte offset where a cut file stopped, if it was cut. */
   readonly truncatedAt?: () => number | undefined;
 }
@@ -123,13 +128,34 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
     return { records: decodeLink(txnRecords(src.batches), link), format: format ?? 'SPI analyzer table', link };
   }
   const map = resolveChannels(src.info.channels, opts.channels);
+  let used: SpiMode | null = opts.mode && opts.mode !== 'auto' ? opts.mode : null;
   const spi = decodeSpi(src.info, src.batches, map, {
     mode: opts.mode ?? 'auto', scorer: linkFrameScore,
+    ...(opts.wordBits !== undefined ? { wordBits: opts.wordBits } : {}),
     ...(opts.glitchNs !== undefined ? { glitchNs: opts.glitchNs } : {}),
-    ...(opts.onDetect ? { onDetect: opts.onDetect } : {}),
+    onDetect: (d) => {
+      used = d.mode;
+      opts.onDetect?.(d);
+    },
     ...(opts.onNote ? { onNote: opts.onNote } : {}),
   });
-  return { records: decodeLink(spi, link), format: format ?? 'logic-analyzer export', link };
+  const shown = format ?? 'logic-analyzer export';
+  const skipped = linkNeeds(map, opts.mode && opts.mode !== 'auto' ? opts.mode.wordBits : (opts.wordBits ?? 8));
+  if (skipped) {
+    opts.onNote?.(`${src.info.source}: ${skipped}: showing the SPI transactions`);
+    return { records: spi, format: shown, link: null, linkSkipped: skipped };
+  }
+  const withMode = new LinkDecoder({ context: () => (used ? `SPI ${spiModeText(used)}` : null) });
+  return { records: decodeLink(spi, withMode), format: shown, link: withMode };
+}
+
+/** What the buddy link needs from the SPI stage and this capture lacks, or null. */
+function linkNeeds(map: ChannelMap, wordBits: number): string | null {
+  if (map.mosi < 0 || map.miso < 0) {
+    return `the buddy link needs both MOSI and MISO; this capture has ${map.mosi < 0 ? 'MISO' : 'MOSI'} only`;
+  }
+  if (wordBits !== 8) return `the buddy link uses 8-bit words; these are ${wordBits}-bit words`;
+  return null;
 }
 
 /** Set when a gzip stream stops before its end: the compressed bytes read. */

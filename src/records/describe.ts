@@ -9,7 +9,7 @@ import type { DecodedTrace } from '../protocol/trace.ts';
 import { TRACE_LEVEL_NAMES } from '../protocol/trace.ts';
 import { ethernetSummary, macText } from './ethernet-summary.ts';
 import { toJsonValue } from './json.ts';
-import type { BuddyRecord, FrameRecord } from './types.ts';
+import type { BuddyRecord, FrameRecord, TxnRecord } from './types.ts';
 
 export interface TraceMeta {
   readonly name: string;
@@ -105,8 +105,28 @@ export function summary(r: BuddyRecord, metas?: TraceMetaIndex): string {
     case 'line':
       return `${r.line.toUpperCase()} ${r.level ? 'high' : 'low'}`;
     case 'txn':
-      return `SPI txn #${r.txn} ${r.mosi.length} bytes${r.partialBits ? ` +${r.partialBits} bits` : ''}`;
+      return txnSummary(r);
   }
+}
+
+/** Bytes shown per direction in a transaction's one-line summary before it says how many more. */
+const TXN_SHOWN_BYTES = 16;
+
+/**
+ * "SPI #3  MOSI 5a 6b 7c  MISO 00 00 00", words grouped when they are wider than a byte, a
+ * direction that was not captured shown as "-": what a reader of another device's bus wants.
+ */
+function txnSummary(r: TxnRecord): string {
+  const per = Math.ceil((r.wordBits ?? 8) / 8);
+  const side = (b: Uint8Array, other: Uint8Array): string => {
+    if (b.length === 0) return other.length > 0 ? '-' : '(none)';
+    const shown = b.subarray(0, Math.ceil(TXN_SHOWN_BYTES / per) * per);
+    const words: string[] = [];
+    for (let k = 0; k < shown.length; k += per) words.push(toHex(shown.subarray(k, k + per)));
+    return words.join(' ') + (b.length > shown.length ? ` ... (${b.length / per} words)` : '');
+  };
+  const extra = [r.wordBits && r.wordBits !== 8 ? `${r.wordBits}-bit words` : '', r.partialBits ? `+${r.partialBits} bits` : ''].filter(Boolean).join(', ');
+  return `SPI #${r.txn}  MOSI ${side(r.mosi, r.miso)}  MISO ${side(r.miso, r.mosi)}${extra ? `  (${extra})` : ''}`;
 }
 
 export interface TreeNode {

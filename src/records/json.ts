@@ -64,7 +64,11 @@ export function recordFromJson(o: unknown): BuddyRecord {
   switch (j.kind) {
     case 'txn': {
       const partialBits = optNum('partialBits');
-      return { kind: 'txn', ...span, txn: num('txn'), mosi: bytes('mosi'), miso: bytes('miso'), ...(partialBits !== undefined ? { partialBits } : {}) };
+      const wordBits = optNum('wordBits');
+      return {
+        kind: 'txn', ...span, txn: num('txn'), mosi: bytes('mosi'), miso: bytes('miso'),
+        ...(partialBits !== undefined ? { partialBits } : {}), ...(wordBits !== undefined ? { wordBits } : {}),
+      };
     }
     case 'line': {
       if (!LINES.includes(j.line as LineName)) throw new RecordJsonError('field line is not a line name');

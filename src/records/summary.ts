@@ -17,10 +17,12 @@ export interface RecordSummary {
   durationNs: number;
   spiMode: string | null;
   messages: number;
+  /** Why the link stage did not run, when it did not (one data line, words not 8 bits). */
+  link: string | null;
 }
 
 export function newSummary(input: string, format: string): RecordSummary {
-  return { input, format, records: 0, kinds: {}, channels: {}, anomalies: {}, firstNs: null, lastNs: null, durationNs: 0, spiMode: null, messages: 0 };
+  return { input, format, records: 0, kinds: {}, channels: {}, anomalies: {}, firstNs: null, lastNs: null, durationNs: 0, spiMode: null, messages: 0, link: null };
 }
 
 export function addToSummary(s: RecordSummary, batch: readonly BuddyRecord[]): void {
@@ -53,5 +55,7 @@ export function summaryLines(s: RecordSummary): string[] {
     `  transactions ${s.kinds.txn ?? 0}, frames ${s.kinds.frame ?? 0} (${list(s.channels)}), messages ${s.messages}, line events ${s.kinds.line ?? 0}`,
     `  anomalies ${anomalies}${anomalies ? `: ${list(s.anomalies)}` : ''}`,
     ...(s.spiMode ? [`  SPI ${s.spiMode}`] : []),
+    ...(s.link ? [`  link not decoded: ${s.link}`]
+      : s.anomalies['no-link-frames'] && !s.kinds.frame ? ['  no buddy link frames found: the transactions are not the buddy link, or the SPI mode is wrong (--mode)'] : []),
   ];
 }

@@ -24,6 +24,8 @@ export interface TxnRecord extends Span {
   readonly mosi: Uint8Array;
   readonly miso: Uint8Array;
   readonly partialBits?: number;
+  /** Word width when it is not 8 bits: each word is ceil(wordBits / 8) big-endian bytes. */
+  readonly wordBits?: number;
 }
 
 /** A level change on a side-band line. */
@@ -62,7 +64,7 @@ export const ANOMALY_CODES = [
   'bad-sync', 'bad-version', 'header-crc', 'payload-crc', 'oversized', 'truncated', 'reserved-flags',
   // link stage: stream checks
   'lost-frames', 'repeat-frame', 'buddy-reset', 'stale-epoch', 'fragment-abandoned',
-  'bad-cbor', 'schema', 'unknown-message', 'credit-overrun',
+  'bad-cbor', 'schema', 'unknown-message', 'credit-overrun', 'no-link-frames',
   // sources and live capture
   'capture-gap', 'source-error', 'stream-resync', 'bridge-reset',
 ] as const;

@@ -75,6 +75,35 @@ describe('LinkDecoder', () => {
     assert.match(anomalies(out)[1].detail, /seq 1 arrived corrupt/);
   });
 
+  it('stands for another device\'s traffic with one no-link-frames anomaly, naming the context', () => {
+    const d = new LinkDecoder({ context: () => 'SPI mode 3' });
+    const out: BuddyRecord[] = [];
+    for (let k = 0; k < 10; k++) out.push(...d.push([txn(k, Uint8Array.of(0x9f, 0, 0), Uint8Array.of(0xc2, 0x20, 0x15))]));
+    out.push(...d.finish());
+    assert.deepEqual(anomalies(out).map((a) => a.code), ['no-link-frames']);
+    assert.match(anomalies(out)[0].detail, /first 4 transaction\(s\) \(SPI mode 3\)/);
+    assert.equal(out.filter((r) => r.kind === 'txn').length, 10);
+    assert.equal(out[0].kind, 'anomaly');
+    assert.deepEqual(d.stats.anomaliesPerCode, { 'no-link-frames': 1 });
+  });
+
+  it('says it once for a capture shorter than the probe, too', () => {
+    const d = new LinkDecoder();
+    const out = [...d.push([txn(0, Uint8Array.of(0x5a), Uint8Array.of(0))]), ...d.finish()];
+    assert.deepEqual(out.map((r) => (r.kind === 'anomaly' ? r.code : r.kind)), ['no-link-frames', 'txn']);
+  });
+
+  it('reports frame errors one by one once a valid frame shows it is the buddy link', () => {
+    const d = new LinkDecoder();
+    const out = [
+      ...d.push([txn(0, new Uint8Array(16), new Uint8Array(16).fill(0xff))]),
+      ...d.push([txn(1, frame({}), idleBuddy())]),
+      ...d.push([txn(2, new Uint8Array(16), idleBuddy())]),
+    ];
+    assert.deepEqual(anomalies(out).map((a) => [a.code, a.txn]), [['bad-sync', 0], ['bad-sync', 0], ['bad-sync', 2]]);
+    assert.deepEqual(out.map((r) => r.kind), ['txn', 'anomaly', 'anomaly', 'txn', 'frame', 'frame', 'txn', 'anomaly', 'frame']);
+  });
+
   it('counts lost frames from a sequence gap', () => {
     const d = new LinkDecoder();
     const eth = new Uint8Array(60);

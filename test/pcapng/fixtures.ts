@@ -88,7 +88,10 @@ const u16 = fc.nat({ max: 0xffff });
 const bytes = (max: number) => fc.uint8Array({ maxLength: max });
 
 export const txnRecord: fc.Arbitrary<TxnRecord> = fc.record(
-  { kind: fc.constant('txn' as const), startNs: time, endNs: time, txn: fc.nat(), mosi: bytes(64), miso: bytes(64), partialBits: fc.nat({ max: 7 }) },
+  {
+    kind: fc.constant('txn' as const), startNs: time, endNs: time, txn: fc.nat(), mosi: bytes(64), miso: bytes(64), partialBits: fc.nat({ max: 255 }),
+    wordBits: fc.integer({ min: 1, max: 256 }).filter((w) => w !== 8),
+  },
   { requiredKeys: ['kind', 'startNs', 'endNs', 'txn', 'mosi', 'miso'] },
 );
 

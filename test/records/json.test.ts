@@ -18,6 +18,8 @@ const RECORDS: BuddyRecord[] = [
     decoded: { kind: 'control', msg: controlMessage('connected', 3, { ssid: 'lab', bssid: new Uint8Array([1, 2, 3, 4, 5, 6]), channel: 6, rssi: -40 }) },
   },
   { kind: 'anomaly', startNs: 100, endNs: 900, code: 'lost-frames', detail: '2 lost', txn: 1, dir: 'buddy-to-cpu', count: 2 },
+  // A MOSI-only capture of 9-bit words: the word width travels with the transaction.
+  { kind: 'txn', startNs: 991, endNs: 994, txn: 2, mosi: new Uint8Array([0x01, 0xa5]), miso: new Uint8Array(0), wordBits: 9 },
 ];
 
 describe('record JSON form', () => {
@@ -52,7 +54,7 @@ describe('readNdjsonRecords', () => {
     writeFileSync(path, `${RECORDS.map((r) => JSON.stringify(recordToJson(r))).join('\n\n')}\n`);
     const got: BuddyRecord[] = [];
     for await (const b of readNdjsonRecords(path)) got.push(...b);
-    assert.deepEqual(got.map((r) => r.kind), ['txn', 'line', 'frame', 'anomaly']);
+    assert.deepEqual(got.map((r) => r.kind), ['txn', 'line', 'frame', 'anomaly', 'txn']);
   });
 
   it('delivers the records before a bad line, then fails naming the file and line', async () => {

@@ -26,17 +26,17 @@ test('renders a row per record with relative time, direction, lane and summary, 
   assert.ok(rows.some((l) => /B→C\s+CTRL\s+0\s+ok #7/.test(l)));
   assert.ok(rows.some((l) => /B→C\s+ANOM\s+header-crc/.test(l)));
   assert.ok(!rows.some((l) => l.includes('idle credit')), 'idle frames are hidden');
-  assert.ok(!rows.some((l) => l.includes('SPI txn #')), 'raw transactions are hidden');
+  assert.ok(!rows.some((l) => l.includes('SPI #')), 'raw transactions are hidden');
   view.unmount();
 });
 
 test('shows idle frames and transactions after `a` and hides them again', async () => {
   const view = render(<Viewer index={sampleIndex()} loaded={1} width={100} height={30} onQuit={() => {}} />);
   await press(view, 'a');
-  assert.ok(lines(view.lastFrame()).some((l) => l.includes('SPI txn #1 ')));
+  assert.ok(lines(view.lastFrame()).some((l) => l.includes('SPI #1  MOSI ')));
   assert.ok(lines(view.lastFrame()).some((l) => l.includes('idle credit=8')));
   await press(view, 'a');
-  assert.ok(!lines(view.lastFrame()).some((l) => l.includes('SPI txn #')));
+  assert.ok(!lines(view.lastFrame()).some((l) => l.includes('SPI #')));
   view.unmount();
 });
 

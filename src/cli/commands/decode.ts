@@ -25,10 +25,15 @@ const LANE_LABEL: Record<Lane, string> = {
   control: 'CTRL', ethernet: 'ETH', trace: 'TRACE', ble: 'BLE', reserved: 'RSVD', idle: 'IDLE', line: 'LINE', anomaly: 'ANOM', txn: 'SPI',
 };
 
-function visible(r: BuddyRecord, args: DecodeArgs): boolean {
+/**
+ * Transactions are shown when the link layer has nothing to say about them: the link stage did not
+ * run (one data line, other word widths), or no buddy frame has been found (another device).
+ */
+function visible(r: BuddyRecord, args: DecodeArgs, rawView: boolean): boolean {
   if (args.anomalies) return r.kind === 'anomaly';
   if (args.all) return true;
-  return !(r.kind === 'txn' || (r.kind === 'frame' && r.channel === 0 && r.payload.length === 0));
+  if (r.kind === 'txn') return rawView;
+  return !(r.kind === 'frame' && r.channel === 0 && r.payload.length === 0);
 }
 
 export const decodeCommand: CommandModule<object, DecodeArgs> = {
@@ -48,6 +53,7 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
     const { opened, sum } = await openInput(args.input, args, progress);
     const metas = new TraceMetaIndex();
     let t0: number | null = null;
+    let rawView = opened.linkSkipped !== undefined;
     const flushEvery = 256;
     let lines: string[] = [];
     try {
@@ -60,7 +66,9 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
             if (!args.anomalies || r.kind === 'anomaly') writeJsonLine(recordToJson(r));
             continue;
           }
-          if (!visible(r, args)) continue;
+          if (r.kind === 'anomaly' && r.code === 'no-link-frames') rawView = true;
+          else if (r.kind === 'frame') rawView = false;
+          if (!visible(r, args, rawView)) continue;
           t0 ??= r.startNs;
           const lane = laneOf(r);
           const time = ((r.startNs - t0) / 1000).toFixed(3).padStart(12);
