@@ -111,8 +111,10 @@ const MCU: VariantSpec = {
     { bit: 0x04, name: 'ps-started' },
     { bit: 0x08, name: 'ps-stopped' },
   ],
+  // The MCU slave writes 12; the shared V1 header allows up to 7 bytes of alignment padding
+  // (EH_FRAME_V1_MAX_OFFSET_WITH_PADDING_BYTES).
   offsetMin: 12,
-  offsetMax: 12,
+  offsetMax: 19,
   transactionSize: 1600,
   spiMode: 3,
   spiModeByChip: { esp32: 2 },
