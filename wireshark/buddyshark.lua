@@ -4,13 +4,20 @@
 --
 --   buddylink   the link frames on the buddy-link interface (exported PDUs naming "buddylink"):
 --               header tree, CRC checks, CBOR control/trace payloads handed to Wireshark's own
---               CBOR dissector, message names in the Info column
+--               CBOR dissector, message names in the Info column; fragmented messages
+--               reassembled, and dissected on the packet that completes them
 --   buddyevent  buddyshark's anomaly records (exported PDUs naming "buddyevent")
 --   buddyspi    raw SPI transactions and line events on the buddy-spi interface (USER0)
+--   buddytrack  a postdissector that only notes, for reassembly, the frames written to buddy-eth
+--               and buddy-ble
 --
 -- Display filter fields: buddy.channel, buddy.flags (.more .pending .ack_valid .cont), buddy.seq,
 -- buddy.ack, buddy.len, buddy.credit, buddy.epoch, buddy.hcrc_ok, buddy.crc_ok, buddy.msg,
--- buddy.msg_code, buddy.req_id, buddy.trace, buddy.anomaly, buddy.detail, buddy.spi.*.
+-- buddy.msg_code, buddy.req_id, buddy.trace, buddy.anomaly, buddy.detail, buddy.spi.*;
+-- reassembly: buddy.fragment.index (on every fragment), buddy.reassembled_in, buddy.fragment.count,
+-- buddy.reassembled.length, buddy.fragment (the fragments' frames, on the completing packet),
+-- buddy.fragment.abandoned and buddy.abandoned_in (why and where a message was given up),
+-- buddy.abandons (on the packet that ended a message, the message's first frame).
 --
 -- The code tables below mirror src/protocol (a test checks they agree).
 
