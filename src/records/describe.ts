@@ -87,13 +87,21 @@ export function frameSummary(r: FrameRecord, metas?: TraceMetaIndex): string {
     const m = d.msg;
     if (m.type === 'unknown') return `CTRL unknown type 0x${m.code.toString(16)} id=${m.id}`;
     const id = m.id ? ` #${m.id}` : '';
-    const body = m.type === 'scan_result' ? `${m.body.aps.length} APs: ${m.body.aps.map((a) => `${a.ssid}(${a.rssi})`).join(' ')}` : bodyText(m.body);
+    const body = m.type === 'scan_result' ? `${m.body.aps.length} APs: ${apList(m.body.aps)}` : bodyText(m.body);
     return `${m.type}${id}${body ? ` ${body}` : ''}`;
   }
   if (d?.kind === 'trace') return traceSummary(d.event, metas);
   if (r.channel === 2) return ethernetSummary(r.message);
   if (r.channel === 4) return `BLE HCI ${toHex(r.message.subarray(0, 8), ' ')}${r.message.length > 8 ? ' ...' : ''}`;
   return `${channelName(r.channel)} ${r.message.length} bytes`;
+}
+
+/** APs named in a scan_result's one-line summary; the rest are counted (the detail pane has them all). */
+const SUMMARY_APS = 6;
+
+function apList(aps: readonly { readonly ssid: string; readonly rssi: number }[]): string {
+  const shown = aps.slice(0, SUMMARY_APS).map((a) => `${a.ssid}(${a.rssi})`).join(' ');
+  return aps.length > SUMMARY_APS ? `${shown} ... (+${aps.length - SUMMARY_APS})` : shown;
 }
 
 export function summary(r: BuddyRecord, metas?: TraceMetaIndex): string {

@@ -65,6 +65,7 @@ export class BuddyLink {
       this.txSeq = seqAdd(this.txSeq, 1);
       this.stats.txFrames++;
       if (out.more) flags |= Flag.more;
+      if (out.cont) flags |= Flag.cont;
       if (isCreditedChannel(out.channel)) this.inflight.push({ seq, at: now });
     }
     if (queues.hasPending(this.canSendCredited(now))) flags |= Flag.pending;

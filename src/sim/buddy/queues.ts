@@ -13,11 +13,7 @@
 import { Channel } from '../../protocol/constants.ts';
 import { fragment } from '../../protocol/fragment.ts';
 
-export interface OutFrame {
-  readonly channel: number;
-  readonly payload: Uint8Array;
-  readonly more: boolean;
-}
+import type { OutFrame } from '../out-frame.ts';
 
 export class BuddyTxQueues {
   private control: Uint8Array[] = [];
@@ -65,16 +61,17 @@ export class BuddyTxQueues {
       let channel: number;
       let msg: Uint8Array | undefined;
       if ((msg = this.control.shift())) channel = Channel.control;
-      else if (canSendCredited && (msg = this.ethernet.shift())) return { channel: Channel.ethernet, payload: msg, more: false };
+      else if (canSendCredited && (msg = this.ethernet.shift())) return { channel: Channel.ethernet, payload: msg, more: false, cont: false };
       else if ((msg = this.trace.shift())) channel = Channel.trace;
       else return null;
       this.current = { channel, parts: fragment(msg, maxPayload), at: 0 };
     }
     const c = this.current;
+    const cont = c.at > 0;
     const payload = c.parts[c.at++];
     const more = c.at < c.parts.length;
     if (!more) this.current = null;
-    return { channel: c.channel, payload, more };
+    return { channel: c.channel, payload, more, cont };
   }
 
   clear(): void {

@@ -23,6 +23,7 @@ import { decodeTrace, type DecodedTrace } from '../../protocol/trace.ts';
 import type { SpiBus, TransferResult } from '../bus.ts';
 import type { Scheduler, Timer } from '../scheduler.ts';
 import { DriverLink } from './link.ts';
+import type { OutFrame } from '../out-frame.ts';
 import { RequestTable, type RequestOutcome } from './requests.ts';
 
 export interface DriverOptions {
@@ -225,14 +226,15 @@ export class Driver {
     if (want) this.startTxn(canEth);
   }
 
-  private nextOut(canEth: boolean): { channel: number; payload: Uint8Array; more: boolean } | null {
+  private nextOut(canEth: boolean): OutFrame | null {
     if (!this.ctlFrags && this.ctl.length) this.ctlFrags = { parts: fragment(this.ctl.shift() as Uint8Array, this.maxFrame()), at: 0 };
     const c = this.ctlFrags;
     if (c) {
+      const cont = c.at > 0;
       const payload = c.parts[c.at++];
       const more = c.at < c.parts.length;
       if (!more) this.ctlFrags = null;
-      return { channel: Channel.control, payload, more };
+      return { channel: Channel.control, payload, more, cont };
     }
     if (canEth) {
       const frame = this.eth.shift() as Uint8Array;
@@ -249,7 +251,7 @@ export class Driver {
         const cb = this.spaceCallbacks.shift();
         if (cb) this.sched.at(this.sched.now, cb);
       }
-      return { channel: Channel.ethernet, payload: frame, more: false };
+      return { channel: Channel.ethernet, payload: frame, more: false, cont: false };
     }
     return null;
   }

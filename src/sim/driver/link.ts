@@ -12,6 +12,7 @@
 import { Channel, Flag, isCreditedChannel } from '../../protocol/constants.ts';
 import { decodeFrame, decodeHeader, encodeFrame, isIdle, type Frame, type FrameHeader } from '../../protocol/frame.ts';
 import { SequenceTracker, seqAdd, seqDistance } from '../../protocol/sequence.ts';
+import type { OutFrame } from '../out-frame.ts';
 
 export interface DriverLinkStats {
   txFrames: number;
@@ -52,12 +53,13 @@ export class DriverLink {
     return this.inflight.length < this.buddyCredit;
   }
 
-  build(out: { channel: number; payload: Uint8Array; more: boolean } | null, pending: boolean, now: number): Uint8Array {
+  build(out: OutFrame | null, pending: boolean, now: number): Uint8Array {
     let flags = this.lastIntact !== null ? Flag.ackValid : 0;
     if (pending) flags |= Flag.pending;
     const seq = this.txSeq;
     if (out) {
       if (out.more) flags |= Flag.more;
+      if (out.cont) flags |= Flag.cont;
       this.txSeq = seqAdd(seq, 1);
       this.stats.txFrames++;
       this.stats.txPayloadBytes += out.payload.length;
