@@ -17,6 +17,7 @@ import { readRecordsFromPcapng } from '../pcapng/source.ts';
 import { readNdjsonRecords } from '../records/ndjson.ts';
 import { runScenario } from '../sim/run.ts';
 import { openScenario, scenarioPath } from './scenario-path.ts';
+import { withSourceTallies } from './source-tallies.ts';
 import type { BuddyRecord, RecordStream, TxnRecord } from '../records/types.ts';
 import { resolveChannels } from '../sources/channel-map.ts';
 import { openSource } from '../sources/open.ts';
@@ -120,7 +121,7 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
   if (format === 'ndjson') return { records: relink(readNdjsonRecords(path), link), format, link };
   const src = await openSource(path, { ...opts, ...(format ? { format } : {}) });
   if (src.kind === 'transactions') {
-    return { records: decodeLink(txnRecords(src.batches), link), format: format ?? 'SPI analyzer table', link };
+    return { records: withSourceTallies(decodeLink(txnRecords(src.batches), link), src.stats), format: format ?? 'SPI analyzer table', link };
   }
   const map = resolveChannels(src.info.channels, opts.channels);
   const spi = decodeSpi(src.info, src.batches, map, {
@@ -129,7 +130,7 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
     ...(opts.onDetect ? { onDetect: opts.onDetect } : {}),
     ...(opts.onNote ? { onNote: opts.onNote } : {}),
   });
-  return { records: decodeLink(spi, link), format: format ?? 'logic-analyzer export', link };
+  return { records: withSourceTallies(decodeLink(spi, link), src.stats), format: format ?? 'logic-analyzer export', link };
 }
 
 /** Set when a gzip stream stops before its end: the compressed bytes read. */
