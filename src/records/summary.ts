@@ -54,6 +54,20 @@ export function addToSummary(s: RecordSummary, batch: readonly BuddyRecord[]): v
   s.durationNs = s.firstNs === null || s.lastNs === null ? 0 : s.lastNs - s.firstNs;
 }
 
+/**
+ * A record's time in lists (the TUI's list and detail pane, decode's table): µs from capture start
+ * (the records' own time base, the one the detail tree and filters use too), to the ns.
+ * Example: captureTime(50_089_600) -> '50089.600 µs'.
+ */
+export function captureTime(ns: number): string {
+  return `${captureMicros(ns)} µs`;
+}
+
+/** The number alone, for spans that give the unit once: "250.000–260.000 µs". */
+export function captureMicros(ns: number): string {
+  return (ns / 1000).toFixed(3);
+}
+
 export function formatDuration(ns: number): string {
   if (ns < 1e3) return `${ns.toFixed(0)} ns`;
   if (ns < 1e6) return `${(ns / 1e3).toFixed(1)} µs`;
