@@ -8,6 +8,7 @@
  *   TXN, no bytes   -> `cs-glitch` anomaly (like the SPI stage and the simulator's bus)
  *   LINE            -> LineRecord;  DROP -> `capture-gap` anomaly with the count;  TIME -> nothing
  *   garbage run     -> one `stream-resync` anomaly per run
+ *   bad-CRC burst   -> one `bad-packets` anomaly per burst: `count`, and `offset` = the stream byte of the first
  *   packets before any HELLO (clock unknown) -> dropped, one `stream-resync` anomaly per run
  * Time never goes backwards: a HELLO with a new boot id or clock (a reset bridge) continues from
  * the last time seen and records `bridge-reset`; a reconnect records a `capture-gap` spanning the
@@ -64,6 +65,15 @@ export class BridgeDecoder {
     for (const it of items) {
       if (it.kind === 'garbage') {
         out.push(this.anomaly('stream-resync', this.lastStartNs, this.lastStartNs, `skipped ${it.bytes} bytes that are not bridge packets (first fault: ${it.reason})`));
+        continue;
+      }
+      if (it.kind === 'bad-packets') {
+        const what = it.count === 1 ? 'a bridge packet' : `${it.count} bridge packets`;
+        out.push({
+          ...this.anomaly('bad-packets', this.lastStartNs, this.lastStartNs,
+            `${what} with a bad CRC-32C dropped (damaged in transit): ${it.bytes} bytes from stream byte ${it.offset}; first: ${it.reason}`),
+          count: it.count, offset: it.offset,
+        });
         continue;
       }
       const p = it.packet;

@@ -2,12 +2,15 @@
  * The bridge byte stream: packets (packets.ts) COBS-stuffed (cobs.ts), each followed by a 0x00.
  *
  * `encodeFrames(packets)` -> one buffer holding every packet framed, for a single socket write.
- * `FrameReader.push(chunk)` -> the items found in the chunk, in stream order: `packet`s, and one
- * `garbage` item per run of bytes that did not decode (bad COBS, bad CRC, unknown type, an
- * over-long frame), reported when the run ends at the next good packet or at `finish()`, so a
- * burst of noise is counted once, not per byte. Memory is bounded: a frame longer than the largest
- * legal packet is discarded while the reader skips to the next 0x00. Empty frames (0x00 0x00) are
- * idle filler and ignored.
+ * `FrameReader.push(chunk)` -> the items found in the chunk, in stream order: `packet`s; one
+ * `bad-packets` item per burst of frames that decoded to a packet's shape but failed its CRC-32C
+ * (packets damaged in transit, once the reader is in step with the stream), with their count and
+ * the stream byte offset of the first; and one `garbage` item per run of other bytes that did not
+ * decode (bad COBS, unknown type, an over-long frame, a bad CRC before the first good packet, when
+ * the reader may have joined mid-frame). Both are reported when the run ends at the next good
+ * packet or at `finish()`, so a burst is counted once, not per byte. Memory is bounded: a frame
+ * longer than the largest legal packet is discarded while the reader skips to the next 0x00.
+ * Empty frames (0x00 0x00) are idle filler and ignored.
  *
  * Example: const r = new FrameReader(); for (const it of r.push(chunk)) if (it.kind === 'packet') ...
  */
@@ -19,7 +22,9 @@ export const MAX_FRAME_BYTES = cobsMaxEncoded(MAX_PACKET_BYTES);
 export type FrameItem =
   | { readonly kind: 'packet'; readonly packet: BridgePacket }
   /** `bytes` skipped (delimiters included); `reason` is why the first bad frame of the run failed. */
-  | { readonly kind: 'garbage'; readonly bytes: number; readonly reason: string };
+  | { readonly kind: 'garbage'; readonly bytes: number; readonly reason: string }
+  /** `count` packets (`bytes` with delimiters) dropped for a bad CRC, the first at stream byte `offset`. */
+  | { readonly kind: 'bad-packets'; readonly count: number; readonly bytes: number; readonly offset: number; readonly reason: string };
 
 /** Frames packets into one buffer: stuffed bytes and a 0x00 after each. */
 export function encodeFrames(packets: readonly BridgePacket[], leadingDelimiter = false): Buffer {
@@ -46,16 +51,28 @@ export class FrameReader {
   private skipping = false;
   private garbageBytes = 0;
   private garbageReason = '';
-  /** Good packets and garbage runs so far. */
+  /** The burst of bad-CRC packets under way (count 0: none). */
+  private bad = { count: 0, bytes: 0, offset: 0, reason: '' };
+  /** Stream bytes pushed before the current chunk, and where the frame being collected began. */
+  private streamBytes = 0;
+  private frameStart = 0;
+  /** A good packet came since the last reset: a frame is whole, so a bad CRC is damage, not a cut. */
+  private inStep = false;
+  /** Good packets, garbage runs, and bad-CRC packets and bursts so far. */
   packets = 0;
   garbageRuns = 0;
+  badPackets = 0;
+  badBursts = 0;
 
   push(chunk: Uint8Array): FrameItem[] {
     const out: FrameItem[] = [];
     let i = 0;
+    const base = this.streamBytes;
+    this.streamBytes += chunk.length;
     while (i < chunk.length) {
       const z = chunk.indexOf(0, i);
       const end = z < 0 ? chunk.length : z;
+      if (this.len === 0 && !this.skipping) this.frameStart = base + i;
       if (this.skipping) this.garbageBytes += end - i;
       else if (this.len + (end - i) > MAX_FRAME_BYTES) {
         this.noteGarbage(this.len + (end - i), `no delimiter within ${MAX_FRAME_BYTES} bytes`);
@@ -81,12 +98,13 @@ export class FrameReader {
       this.skipping = false;
     }
     const out: FrameItem[] = [];
-    this.flushGarbage(out);
+    this.flushRuns(out);
     return out;
   }
 
   /** A reconnect: bytes of the old connection never join the new one's. */
   reset(): FrameItem[] {
+    this.inStep = false;
     return this.finish();
   }
 
@@ -113,12 +131,36 @@ export class FrameReader {
     }
     const r = parsePacket(raw);
     if (!r.ok) {
-      this.noteGarbage(frameBytes, r.reason);
+      if (r.badCrc && this.inStep) this.noteBad(frameBytes, r.reason);
+      else this.noteGarbage(frameBytes, r.reason);
       return;
     }
-    this.flushGarbage(out);
+    this.flushRuns(out);
+    this.inStep = true;
     this.packets++;
     out.push({ kind: 'packet', packet: r.packet });
+  }
+
+  private noteBad(bytes: number, reason: string): void {
+    const b = this.bad;
+    if (b.count === 0) {
+      b.offset = this.frameStart;
+      b.reason = reason;
+    }
+    b.count++;
+    b.bytes += bytes;
+  }
+
+  /** Ends the runs under way: bad packets, then other garbage (each item once per run). */
+  private flushRuns(out: FrameItem[]): void {
+    const b = this.bad;
+    if (b.count > 0) {
+      this.badPackets += b.count;
+      this.badBursts++;
+      out.push({ kind: 'bad-packets', count: b.count, bytes: b.bytes, offset: b.offset, reason: b.reason });
+      this.bad = { count: 0, bytes: 0, offset: 0, reason: '' };
+    }
+    this.flushGarbage(out);
   }
 
   private noteGarbage(bytes: number, reason: string): void {

@@ -195,7 +195,8 @@ export function encodePacketInto(p: BridgePacket, dst: Uint8Array): number {
   return at + CRC_BYTES;
 }
 
-export type ParseResult = { ok: true; packet: BridgePacket } | { ok: false; reason: string };
+/** `badCrc`: the frame had a packet's shape but its CRC-32C failed (damaged in transit, not noise). */
+export type ParseResult = { ok: true; packet: BridgePacket } | { ok: false; reason: string; badCrc?: true };
 
 function bad(reason: string): ParseResult {
   return { ok: false, reason };
@@ -208,7 +209,7 @@ export function parsePacket(b: Uint8Array): ParseResult {
   const end = b.length - CRC_BYTES;
   const want = v.getUint32(end, true);
   const got = crc32c(b.subarray(0, end));
-  if (want !== got) return bad(`CRC 0x${want.toString(16).padStart(8, '0')}, computed 0x${got.toString(16).padStart(8, '0')}`);
+  if (want !== got) return { ok: false, badCrc: true, reason: `CRC 0x${want.toString(16).padStart(8, '0')}, computed 0x${got.toString(16).padStart(8, '0')}` };
   const n = end - 1;
   switch (b[0]) {
     case PacketType.hello: {

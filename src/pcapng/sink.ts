@@ -95,10 +95,27 @@ async function drain(records: RecordStream, sink: RecordPcapngSink): Promise<Sin
   return sink.counts;
 }
 
+/** A pcapng file already on disk with its header and interfaces; `drain` fills and closes it. */
+export interface RecordPcapngFile {
+  drain(records: RecordStream): Promise<SinkCounts>;
+  /** Closes it without records (a valid, empty capture), when there is nothing to drain. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates `path` (OutputExistsError if it exists and !force) and writes the SHB and the interfaces
+ * at once, before any record: from then on the file is a valid pcapng at every moment, even if the
+ * input takes its time to start (standard input) and the process is killed meanwhile.
+ */
+export async function createRecordPcapng(path: string, opts: SinkOptions = {}): Promise<RecordPcapngFile> {
+  const sink = new RecordPcapngSink(PcapngWriter.create(path, opts), opts);
+  await sink.flush();
+  return { drain: (records) => drain(records, sink), close: () => sink.close() };
+}
+
 /** Writes a record stream to a new pcapng file; fails with OutputExistsError if it exists and !force. */
 export async function writeRecordsToPcapng(records: RecordStream, path: string, opts: SinkOptions = {}): Promise<SinkCounts> {
-  const writer = PcapngWriter.create(path, opts);
-  return drain(records, new RecordPcapngSink(writer, opts));
+  return (await createRecordPcapng(path, opts)).drain(records);
 }
 
 /** Writes a record stream to an open fd (e.g. an extcap fifo) or a Writable (e.g. stdout, left open). */

@@ -17,6 +17,7 @@ import { readRecordsFromPcapng } from '../pcapng/source.ts';
 import { readNdjsonRecords } from '../records/ndjson.ts';
 import { runScenario } from '../sim/run.ts';
 import { openScenario, scenarioPath } from './scenario-path.ts';
+import { withSourceTallies } from './source-tallies.ts';
 import type { BuddyRecord, RecordStream, TxnRecord } from '../records/types.ts';
 import { resolveChannels } from '../sources/channel-map.ts';
 import { openSource } from '../sources/open.ts';
@@ -125,7 +126,7 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
   if (format === 'ndjson') return { records: relink(readNdjsonRecords(path), link), format, link };
   const src = await openSource(path, { ...opts, ...(format ? { format } : {}) });
   if (src.kind === 'transactions') {
-    return { records: decodeLink(txnRecords(src.batches), link), format: format ?? 'SPI analyzer table', link };
+    return { records: withSourceTallies(decodeLink(txnRecords(src.batches), link), src.stats), format: format ?? 'SPI analyzer table', link };
   }
   const map = resolveChannels(src.info.channels, opts.channels);
   let used: SpiMode | null = opts.mode && opts.mode !== 'auto' ? opts.mode : null;
@@ -143,10 +144,10 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
   const skipped = linkNeeds(map, opts.mode && opts.mode !== 'auto' ? opts.mode.wordBits : (opts.wordBits ?? 8));
   if (skipped) {
     opts.onNote?.(`${src.info.source}: ${skipped}: showing the SPI transactions`);
-    return { records: spi, format: shown, link: null, linkSkipped: skipped };
+    return { records: withSourceTallies(spi, src.stats), format: shown, link: null, linkSkipped: skipped };
   }
   const withMode = new LinkDecoder({ context: () => (used ? `SPI ${spiModeText(used)}` : null) });
-  return { records: decodeLink(spi, withMode), format: shown, link: withMode };
+  return { records: withSourceTallies(decodeLink(spi, withMode), src.stats), format: shown, link: withMode };
 }
 
 /** What the buddy link needs from the SPI stage and this capture lacks, or null. */

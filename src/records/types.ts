@@ -67,6 +67,8 @@ export const ANOMALY_CODES = [
   'bad-cbor', 'schema', 'unknown-message', 'credit-overrun', 'no-link-frames',
   // sources and live capture
   'capture-gap', 'source-error', 'stream-resync', 'bridge-reset',
+  // tallies a source kept (one record with the count): values read as 0, analyzer error rows, bridge packets with a bad CRC
+  'unknown-values', 'analyzer-errors', 'bad-packets',
 ] as const;
 export type AnomalyCode = (typeof ANOMALY_CODES)[number];
 

@@ -12,7 +12,7 @@
  * Example: set(0, 0b1000); set(50, 0b1001); set(50, 0b1011); take() -> times [0], later [50] with 0b1011.
  */
 import type { ChangeBatch } from '../signals/types.ts';
-import { uninitFloat64, uninitUint32 } from './stream-chunks.ts';
+import { uninitFloat64, uninitUint32 } from './uninit-arrays.ts';
 
 export const DEFAULT_BATCH_CAPACITY = 65536;
 

@@ -174,7 +174,9 @@ async function* rows(
         if (type === 'result') asm.result(t, dur, byteAt(c.mosi, 'mosi'), byteAt(c.miso, 'miso'));
         else if (type === 'enable') asm.enable(t);
         else if (type === 'disable') asm.disable(t + dur);
-        else if (type === 'error') stats.analyzerErrors++;
+        else if (type === 'error') {
+          if (stats.analyzerErrors++ === 0) stats.firstAnalyzerErrorNs = t;
+        }
         else throw new SourceError(source, where, `unknown row type "${clip(type)}"`);
       }
       if (asm.out.length > 0) yield drain();

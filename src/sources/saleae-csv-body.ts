@@ -25,6 +25,7 @@ import type { ChangeBuilder } from './change-builder.ts';
 import { secondsToNs } from './csv.ts';
 import { SourceError } from './errors.ts';
 import type { SourceStats } from './types.ts';
+import { countUnknown } from './types.ts';
 import { type BodyStart, clip } from './vcd-body.ts';
 
 const TWO53 = 2 ** 53;
@@ -203,7 +204,7 @@ class RowScanner {
           throw new SourceError(this.source, `line ${lineNo}`, `time goes backwards: ${buf.toString('latin1', tStart, tEnd)} s`);
         }
         this.prev = t;
-        this.stats.unknownValues += unknown;
+        if (unknown !== 0) countUnknown(this.stats, unknown, t);
         b.set(t, state);
         lineNo++;
         p = q + 1;
@@ -242,7 +243,7 @@ class RowScanner {
       else if (v === 'X' || v === 'x') unknown++;
       else if (v !== '0') throw new SourceError(this.source, where, `bad value "${clip(v)}" for channel ${k}`);
     }
-    this.stats.unknownValues += unknown;
+    if (unknown !== 0) countUnknown(this.stats, unknown, t);
     b.set(t, state);
     return nl + 1;
   }

@@ -1,31 +1,36 @@
 /**
- * sigrok session (.sr) reader.
+ * sigrok session (.sr) reader, for session versions 1 and 2 as libsigrok reads them.
  *
- * A .sr is a zip: `version` ("2"), `metadata` (INI: `[device 1]` with `capturefile=logic-1`,
- * `total probes=N`, `samplerate=1 MHz`, `unitsize=1|2|4`, `probeK=NAME`) and raw little-endian
- * sample chunks `logic-1-1`, `logic-1-2`, ... read in numeric order (probe k is bit k-1). Emits a
- * `signals` stream with `samplePeriodNs = 1e9 / samplerate`; sample i is at i x period ns. Channels
- * run up to the highest named probe; unnamed (disabled) probes in between are named `probeK` and
- * masked to 0.
+ * A .sr is a zip: `version` ("1" or "2"), `metadata` (a GLib key file, see sigrok-metadata.ts) and
+ * raw little-endian samples of `unitsize` bytes (1 to 8; probe k is bit k-1). The samples are one
+ * entry named after `capturefile` (`logic-1`: version 1, and version 2 files never appended to) or
+ * numbered chunks `logic-1-1`, `logic-1-2`, ... read from 1 up, as libsigrok's session driver reads
+ * them (a single entry wins over chunks; the chunks stop at the first missing number, which is an
+ * error here when later ones exist, after the samples before it). Emits a `signals` stream with
+ * `samplePeriodNs = 1e9 / samplerate`; sample i is at i x period ns; disabled probes read as 0.
  *
- * Each entry is streamed through inflate and turned into changes by a tight loop over a typed
- * array: memory stays at one inflate buffer plus one batch. Options: `maxDecompressedBytes` (default
- * 16 GiB) caps the total; see zip-entries.ts for the bomb policy.
+ * Each entry is inflated as a stream (entry-bytes.ts, with read-ahead: the next entry inflates on
+ * the thread pool while this one is scanned) and turned into changes by a tight loop over a typed
+ * array: memory stays at a few inflate buffers plus one batch. Options: `maxDecompressedBytes`
+ * (default 16 GiB) caps the total; see zip-entries.ts for the bomb policy.
  *
  * Errors (SourceError): `zip directory` (not a zip), `entry version`/`entry metadata` (missing or
- * bad), `entry logic-1-3` (corrupt data, ends mid-sample, bomb).
+ * bad), `entry logic-1-3` (corrupt, cut or damaged data, ends mid-sample, bomb, missing chunk).
  *
- * Example: metadata `samplerate=1 MHz`, `probe1=CLK`, chunk bytes [0, 1, 1, 0] -> times [0, 1000,
- * 3000], states [0, 1, 0].
+ * Example: metadata `samplerate=1 MHz`, `total probes=1`, `probe1=CLK`, chunk bytes [0, 1, 1, 0]
+ * -> times [0, 1000, 3000], states [0, 1, 0].
  */
 import type { Entry, ZipFile } from 'yauzl';
-import type { Readable } from 'node:stream';
 import type { ChangeBatch } from '../signals/types.ts';
 import { DEFAULT_BATCH_CAPACITY } from './change-builder.ts';
+import { openEntryBytes } from './entry-bytes.ts';
+import type { EntryBytes } from './entry-bytes.ts';
 import { SourceError } from './errors.ts';
+import { parseSessionMetadata } from './sigrok-metadata.ts';
+import type { SessionMeta } from './sigrok-metadata.ts';
 import type { SourceStream } from './types.ts';
-import { streamChunks, uninitFloat64, uninitUint32 } from './stream-chunks.ts';
-import { checkBomb, entryData, listEntries, openZip, readSmallEntry } from './zip-entries.ts';
+import { uninitFloat64, uninitUint32 } from './uninit-arrays.ts';
+import { checkBomb, listEntries, openZip, readSmallEntry } from './zip-entries.ts';
 
 export const DEFAULT_MAX_DECOMPRESSED = 16 * 1024 ** 3;
 
@@ -33,12 +38,10 @@ export interface SrOptions {
   maxDecompressedBytes?: number;
 }
 
-interface SrMeta {
-  capturefile: string;
-  samplerate: number;
-  unitsize: 1 | 2 | 4;
-  channels: string[];
-  mask: number;
+/** The sample entries in reading order; `gap` names the first missing chunk when later ones exist. */
+interface SampleEntries {
+  readonly chunks: readonly Entry[];
+  readonly gap: string | null;
 }
 
 export async function readSigrokSr(path: string, opts: SrOptions = {}): Promise<SourceStream> {
@@ -48,16 +51,15 @@ export async function readSigrokSr(path: string, opts: SrOptions = {}): Promise<
     const version = entries.get('version');
     if (!version) throw new SourceError(path, 'entry version', 'missing: not a sigrok session file');
     const v = (await readSmallEntry(zip, version, path, 64)).trim();
-    if (v !== '2') throw new SourceError(path, 'entry version', `unsupported session version "${v}" (only 2)`);
+    if (v !== '1' && v !== '2') throw new SourceError(path, 'entry version', `unsupported session version "${v}" (1 or 2)`);
     const metaEntry = entries.get('metadata');
     if (!metaEntry) throw new SourceError(path, 'entry metadata', 'missing');
-    const meta = parseMetadata(await readSmallEntry(zip, metaEntry, path), path);
-    const chunks = chunkEntries(entries, meta.capturefile);
+    const meta = parseSessionMetadata(await readSmallEntry(zip, metaEntry, path), path);
     const max = opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
     return {
       kind: 'signals',
-      info: { channels: meta.channels, samplePeriodNs: 1e9 / meta.samplerate, source: path },
-      batches: samples(zip, chunks, meta, max, path),
+      info: { channels: [...meta.channels], samplePeriodNs: 1e9 / meta.samplerate, source: path },
+      batches: samples(zip, sampleEntries(entries, meta.capturefile), meta, max, path),
     };
   } catch (e) {
     zip.close();
@@ -65,65 +67,14 @@ export async function readSigrokSr(path: string, opts: SrOptions = {}): Promise<
   }
 }
 
-const RATE_UNITS: Record<string, number> = { '': 1, hz: 1, khz: 1e3, mhz: 1e6, ghz: 1e9 };
-
-export function parseSamplerate(text: string): number {
-  const m = /^([\d.]+)\s*([kmg]?hz)?$/i.exec(text.trim());
-  if (!m) return Number.NaN;
-  return Number(m[1]) * RATE_UNITS[(m[2] ?? '').toLowerCase()];
-}
-
-function parseMetadata(text: string, path: string): SrMeta {
-  const where = 'entry metadata';
-  let section = '';
-  const dev = new Map<string, string>();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const sec = /^\[(.*)\]$/.exec(line);
-    if (sec) {
-      section = sec[1].trim();
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq < 0) throw new SourceError(path, where, `not an INI line: "${line.slice(0, 40)}"`);
-    // Only the first device matters: sigrok writes one per session.
-    if (section === 'device 1') dev.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
-  }
-  const capturefile = dev.get('capturefile');
-  if (!capturefile) throw new SourceError(path, where, 'no [device 1] with capturefile=');
-  const samplerate = parseSamplerate(dev.get('samplerate') ?? '');
-  if (!(samplerate > 0)) throw new SourceError(path, where, `bad or missing samplerate "${dev.get('samplerate') ?? ''}"`);
-  const unitsize = Number(dev.get('unitsize') ?? '1');
-  if (unitsize !== 1 && unitsize !== 2 && unitsize !== 4) throw new SourceError(path, where, `unsupported unitsize ${unitsize} (1, 2 or 4)`);
-  const total = Number(dev.get('total probes') ?? '0');
-  const names: string[] = [];
-  let mask = 0;
-  for (const [k, val] of dev) {
-    const pm = /^probe(\d+)$/.exec(k);
-    if (!pm) continue;
-    const idx = Number(pm[1]) - 1;
-    if (idx < 0 || idx >= unitsize * 8 || (total > 0 && idx >= total)) {
-      throw new SourceError(path, where, `${k} is outside the ${Math.min(unitsize * 8, total || 32)} probes of the capture`);
-    }
-    names[idx] = val;
-    mask |= 1 << idx;
-  }
-  if (names.length === 0) throw new SourceError(path, where, 'no probeN= channel names');
-  const channels = Array.from(names, (n, i) => n ?? `probe${i + 1}`);
-  return { capturefile, samplerate, unitsize, channels, mask: mask >>> 0 };
-}
-
-function chunkEntries(entries: Map<string, Entry>, capturefile: string): Entry[] {
-  const prefix = `${capturefile}-`;
-  const numbered: [number, Entry][] = [];
-  for (const [name, e] of entries) {
-    if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length))) numbered.push([Number(name.slice(prefix.length)), e]);
-  }
-  numbered.sort((a, b) => a[0] - b[0]);
+function sampleEntries(entries: ReadonlyMap<string, Entry>, capturefile: string): SampleEntries {
   const single = entries.get(capturefile);
-  if (numbered.length === 0 && single) return [single];
-  return numbered.map(([, e]) => e);
+  if (single) return { chunks: [single], gap: null };
+  const chunks: Entry[] = [];
+  for (let e = entries.get(`${capturefile}-1`); e !== undefined; e = entries.get(`${capturefile}-${chunks.length + 1}`)) chunks.push(e);
+  const prefix = `${capturefile}-`;
+  const later = [...entries.keys()].some((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)) && Number(n.slice(prefix.length)) > chunks.length);
+  return { chunks, gap: later ? `${capturefile}-${chunks.length + 1}` : null };
 }
 
 /** Mutable output of the scan loop. */
@@ -179,16 +130,24 @@ export function scanSamples(arr: Uint8Array, words: Uint32Array | null, from: nu
   return i;
 }
 
-/** The same for unitsize 2 and 4 (wide captures are rare: no word skipping). */
-export function scanWide(arr: Uint16Array | Uint32Array, from: number, to: number, base: number, period: number, mask: number, s: Scan): number {
+/**
+ * The same for unitsize 2 to 8 (wide captures are rare: no word skipping): sample i starts at byte
+ * i x unitsize, and only its first four bytes can hold an enabled probe (the metadata reader
+ * refuses probes past 32). `from` and `to` count samples.
+ */
+export function scanUnits(arr: Uint8Array, unitsize: number, from: number, to: number, base: number, period: number, mask: number, s: Scan): number {
   const times = s.times;
   const states = s.states;
   const cap = times.length;
+  const three = unitsize >= 3;
+  const four = unitsize >= 4;
   let n = s.length;
   let prev = s.prev;
   let i = from;
   for (; i < to; i++) {
-    const v = (arr[i] & mask) >>> 0;
+    const o = i * unitsize;
+    const w = arr[o] | (arr[o + 1] << 8) | (three ? arr[o + 2] << 16 : 0) | (four ? arr[o + 3] << 24 : 0);
+    const v = (w & mask) >>> 0;
     if (v !== prev) {
       prev = v;
       times[n] = (base + i) * period;
@@ -204,14 +163,34 @@ export function scanWide(arr: Uint16Array | Uint32Array, from: number, to: numbe
   return i;
 }
 
-function wideView(buf: Uint8Array, unitsize: 2 | 4): Uint16Array | Uint32Array {
-  // Typed views need aligned offsets; inflate output usually is, copy when not.
-  const b = buf.byteOffset % unitsize === 0 ? buf : buf.slice();
-  const n = b.length / unitsize;
-  return unitsize === 2 ? new Uint16Array(b.buffer, b.byteOffset, n) : new Uint32Array(b.buffer, b.byteOffset, n);
+/** Scans whole samples of one buffer into `s`, yielding each full batch; returns the samples read. */
+function* scanBuffer(buf: Buffer, u: number, sampleBase: number, period: number, mask: number, s: Scan, take: () => ChangeBatch): Generator<ChangeBatch, number> {
+  let count: number;
+  let i = 0;
+  if (u === 1) {
+    const bytes8 = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    const words = buf.byteOffset % 4 === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, buf.length >> 2) : null;
+    count = bytes8.length;
+    while (i < count) {
+      i = scanSamples(bytes8, words, i, count, sampleBase, period, mask, s);
+      if (s.length === s.times.length) yield take();
+    }
+  } else {
+    const bytes8 = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    count = buf.length / u;
+    while (i < count) {
+      i = scanUnits(bytes8, u, i, count, sampleBase, period, mask, s);
+      if (s.length === s.times.length) yield take();
+    }
+  }
+  return count;
 }
 
-async function* samples(zip: ZipFile, chunks: Entry[], meta: SrMeta, maxTotal: number, path: string): AsyncGenerator<ChangeBatch> {
+/** An entry being read, or the error that refused it (kept until the samples before it are out). */
+type OpenedEntry = EntryBytes | SourceError;
+
+async function* samples(zip: ZipFile, plan: SampleEntries, meta: SessionMeta, maxTotal: number, path: string): AsyncGenerator<ChangeBatch> {
+  const { chunks, gap } = plan;
   const period = 1e9 / meta.samplerate;
   const u = meta.unitsize;
   const s: Scan = { times: uninitFloat64(DEFAULT_BATCH_CAPACITY), states: uninitUint32(DEFAULT_BATCH_CAPACITY), length: 0, prev: -1 };
@@ -222,75 +201,56 @@ async function* samples(zip: ZipFile, chunks: Entry[], meta: SrMeta, maxTotal: n
     s.length = 0;
     return b;
   };
-  let sampleBase = 0;
   let accepted = 0;
-  // Opens (and starts inflating) entry k; the next entry is opened before scanning the current
-  // one, so its inflate runs on the thread pool while this thread scans.
-  const start = async (k: number): Promise<Readable | null> => {
+  // Entry k starts inflating when opened; the next one is opened before scanning the current one.
+  const open = (k: number): OpenedEntry | null => {
     if (k >= chunks.length) return null;
-    checkBomb(chunks[k], accepted, maxTotal, path);
+    try {
+      checkBomb(chunks[k], accepted, maxTotal, path);
+    } catch (e) {
+      if (e instanceof SourceError) return e;
+      throw e;
+    }
     accepted += chunks[k].uncompressedSize;
-    return entryData(zip, chunks[k], path);
+    return openEntryBytes(zip, chunks[k], path);
   };
-  let next: Promise<Readable | null> | null = null;
-  let stream: Readable | null = null;
+  const release = (e: OpenedEntry | null): void => {
+    if (e !== null && !(e instanceof SourceError)) e.close();
+  };
+  let sampleBase = 0;
+  let cur: OpenedEntry | null = null;
+  let next: OpenedEntry | null = null;
   try {
-    stream = await start(0);
-    for (let k = 0; stream !== null; k++) {
-      const entry = chunks[k];
-      const where = `entry ${entry.fileName}`;
-      next = start(k + 1);
-      next.catch(() => undefined); // surfaces when awaited, after this entry's batches
+    cur = open(0);
+    for (let k = 0; cur !== null; k++) {
+      if (cur instanceof SourceError) throw cur;
+      next = open(k + 1);
       let carry: Buffer | null = null;
-      let bytes = 0;
-      try {
-        for await (const raw of streamChunks(stream)) {
-          bytes += raw.length;
-          if (bytes > entry.uncompressedSize) throw new SourceError(path, where, `inflates past its declared size of ${entry.uncompressedSize} bytes`);
-          let buf: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
-          carry = null;
-          const whole = buf.length - (buf.length % u);
-          if (whole < buf.length) {
-            carry = Buffer.from(buf.subarray(whole));
-            buf = buf.subarray(0, whole);
-          }
-          let count: number;
-          if (u === 1) {
-            const bytes8 = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-            const words = buf.byteOffset % 4 === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, buf.length >> 2) : null;
-            count = bytes8.length;
-            let i = 0;
-            while (i < count) {
-              i = scanSamples(bytes8, words, i, count, sampleBase, period, meta.mask, s);
-              if (s.length === s.times.length) yield take();
-            }
-          } else {
-            const arr = wideView(buf, u);
-            count = arr.length;
-            let i = 0;
-            while (i < count) {
-              i = scanWide(arr, i, count, sampleBase, period, meta.mask, s);
-              if (s.length === s.times.length) yield take();
-            }
-          }
-          sampleBase += count;
+      for await (const raw of cur) {
+        let buf: Buffer = carry ? Buffer.concat([carry, raw]) : raw;
+        carry = null;
+        const whole = buf.length - (buf.length % u);
+        if (whole < buf.length) {
+          carry = Buffer.from(buf.subarray(whole));
+          buf = buf.subarray(0, whole);
         }
-      } catch (e) {
-        if (e instanceof SourceError) throw e;
-        throw new SourceError(path, where, `corrupt data: ${(e as Error).message}`);
+        sampleBase += yield* scanBuffer(buf, u, sampleBase, period, meta.mask, s, take);
       }
-      if (bytes < entry.uncompressedSize) throw new SourceError(path, where, `truncated: ${bytes} of ${entry.uncompressedSize} bytes`);
-      if (carry) throw new SourceError(path, where, `ends mid-sample (${carry.length} of ${u} bytes)`);
-      stream = await next;
+      if (carry) throw new SourceError(path, `entry ${chunks[k].fileName}`, `ends mid-sample (${carry.length} of ${u} bytes)`);
+      release(cur);
+      cur = next;
       next = null;
+    }
+    if (gap !== null) {
+      throw new SourceError(path, `entry ${gap}`, `missing: the samples stop after ${chunks[chunks.length - 1]?.fileName ?? 'no chunk'}, yet later chunks follow`);
     }
   } catch (e) {
     if (s.length > 0) yield take();
     throw e;
   } finally {
     // Also reached when the consumer stops early: no inflate may keep the file open.
-    stream?.destroy();
-    if (next) void next.then((st) => st?.destroy(), () => undefined);
+    release(cur);
+    release(next);
     zip.close();
   }
   if (s.length > 0) yield take();

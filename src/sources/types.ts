@@ -22,17 +22,27 @@ export type SourceStream =
 
 /**
  * Counters a reader fills in while its batches are consumed: oddities in the file that were
- * tolerated rather than fatal, so a caller can report them once iteration ends.
+ * tolerated rather than fatal, so a caller can report them once iteration ends (see
+ * src/pipeline/source-tallies.ts, which turns them into anomaly records).
  */
 export interface SourceStats {
   /** VCD `x`/`z` or CSV `X` values, read as 0. */
   unknownValues: number;
+  /** Time (ns from capture start) of the first of them, null before any. */
+  firstUnknownNs: number | null;
   /** Saleae analyzer rows of type `error`. */
   analyzerErrors: number;
+  firstAnalyzerErrorNs: number | null;
 }
 
 export function newStats(): SourceStats {
-  return { unknownValues: 0, analyzerErrors: 0 };
+  return { unknownValues: 0, firstUnknownNs: null, analyzerErrors: 0, firstAnalyzerErrorNs: null };
+}
+
+/** Counts `n` unknown values read at time `t`; kept out of the readers' loops (called only when n > 0). */
+export function countUnknown(stats: SourceStats, n: number, t: number): void {
+  if (stats.unknownValues === 0) stats.firstUnknownNs = t;
+  stats.unknownValues += n;
 }
 
 export type SourceFormat = 'vcd' | 'saleae-csv' | 'saleae-analyzer' | 'sigrok-sr' | 'saleae-bin';

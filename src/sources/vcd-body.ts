@@ -20,6 +20,7 @@ import type { ChangeBatch } from '../signals/types.ts';
 import type { ChangeBuilder } from './change-builder.ts';
 import { SourceError } from './errors.ts';
 import type { SourceStats } from './types.ts';
+import { countUnknown } from './types.ts';
 
 export interface BodyStart {
   /** Bytes already read but not consumed by the header. */
@@ -216,7 +217,7 @@ class Scanner {
             if (c === 49) state |= 1 << bit;
             else {
               state &= ~(1 << bit);
-              if (c !== 48) this.stats.unknownValues++;
+              if (c !== 48) countUnknown(this.stats, 1, t);
             }
             b.set(t, state);
             if (b.full) {

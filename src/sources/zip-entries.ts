@@ -1,15 +1,14 @@
 /**
- * The zip plumbing the sigrok reader needs, on yauzl: open with size validation, list the central
- * directory, read a small entry whole (bounded), stream a big one, and refuse zip bombs.
+ * The zip plumbing the sigrok reader needs, on yauzl: open, list the central directory, read a
+ * small entry whole (bounded), and refuse zip bombs. Big entries are streamed by entry-bytes.ts.
  *
  * Bomb policy: an entry whose declared size would push the running total past `maxTotal`, or
  * whose compression ratio exceeds 1000x while being over 64 MiB, is refused before a single byte is
- * inflated; yauzl's `validateEntrySizes` guarantees the declared size is not a lie.
+ * inflated; entry-bytes.ts never delivers more than the declared size, so it is not a way round.
  */
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
-import type { Readable } from 'node:stream';
-import { createInflateRaw } from 'node:zlib';
+import { openEntryBytes } from './entry-bytes.ts';
 import { SourceError } from './errors.ts';
 
 export const MAX_RATIO = 1000;
@@ -51,45 +50,10 @@ export function checkBomb(entry: Entry, already: number, maxTotal: number, path:
   }
 }
 
-export async function entryStream(zip: ZipFile, entry: Entry, path: string): Promise<Readable> {
-  try {
-    return await new Promise<Readable>((resolve, reject) => {
-      zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s)));
-    });
-  } catch (e) {
-    throw new SourceError(path, `entry ${entry.fileName}`, (e as Error).message);
-  }
-}
-
-/**
- * An entry's decompressed bytes, for big entries: our own inflate with 1 MiB output chunks and read-ahead, so inflate (on the libuv thread pool) overlaps the caller's scan loop; yauzl's
- * default 16 KiB chunks halve the throughput. Read with streamChunks (no concatenation). The caller must count bytes against
- * `entry.uncompressedSize` (see sigrok-sr.ts): this path skips yauzl's size validation.
- */
-export async function entryData(zip: ZipFile, entry: Entry, path: string): Promise<Readable> {
-  if (entry.compressionMethod !== 8) return entryStream(zip, entry, path);
-  let raw: Readable;
-  try {
-    raw = await new Promise<Readable>((resolve, reject) => {
-      zip.openReadStream(entry, { decodeFileData: false }, (err, s) => (err ? reject(err) : resolve(s)));
-    });
-  } catch (e) {
-    throw new SourceError(path, `entry ${entry.fileName}`, (e as Error).message);
-  }
-  // Read-ahead comes from streamChunks' queue (4 chunks), on top of zlib's own buffer.
-  const inflate = createInflateRaw({ chunkSize: 1 << 20 });
-  raw.on('error', (e) => inflate.destroy(e));
-  return raw.pipe(inflate);
-}
-
+/** A small entry (version, metadata) as text, read whole; refused above `cap` bytes. */
 export async function readSmallEntry(zip: ZipFile, entry: Entry, path: string, cap = 1 << 20): Promise<string> {
   if (entry.uncompressedSize > cap) throw new SourceError(path, `entry ${entry.fileName}`, `larger than ${cap} bytes`);
-  const stream = await entryStream(zip, entry, path);
   const parts: Buffer[] = [];
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
-  } catch (e) {
-    throw new SourceError(path, `entry ${entry.fileName}`, (e as Error).message);
-  }
+  for await (const chunk of openEntryBytes(zip, entry, path)) parts.push(chunk);
   return Buffer.concat(parts).toString('utf8');
 }

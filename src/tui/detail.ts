@@ -4,10 +4,9 @@
  *
  * Example: pairLine(index, 4) -> 'reply: ok #7 after 120.500 µs (r jumps)'
  */
-import { formatDuration } from '../records/summary.ts';
+import { captureMicros, captureTime, formatDuration } from '../records/summary.ts';
 import { detailTree, type TreeNode } from '../records/describe.ts';
 import { controlCode, type RecordIndex } from './record-index.ts';
-import { relativeMicros } from './text.ts';
 
 export function treeLines(nodes: readonly TreeNode[], depth = 0, out: string[] = []): string[] {
   for (const n of nodes) {
@@ -36,7 +35,7 @@ export function recordTree(index: RecordIndex, i: number, rows = Infinity, offse
 export function txnLine(index: RecordIndex, i: number): string {
   const t = index.txnOf(i);
   if (!t) return index.record(i).kind === 'line' ? 'side-band line event (no SPI transaction)' : 'SPI transaction: not in this capture';
-  const span = `${relativeMicros(t.startNs, index.firstNs)}–${relativeMicros(t.endNs, index.firstNs)} µs (${formatDuration(t.endNs - t.startNs)})`;
+  const span = `${captureMicros(t.startNs)}–${captureTime(t.endNs)} (${formatDuration(t.endNs - t.startNs)})`;
   return `SPI txn #${t.txn}  ${span}  MOSI ${t.mosi.length} B  MISO ${t.miso.length} B${t.partialBits ? ` +${t.partialBits} bits` : ''}`;
 }
 

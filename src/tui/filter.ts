@@ -52,7 +52,7 @@ function timeRange(term: string): Term | null {
   const to = b === '' ? Infinity : parseTime(b);
   if (from === null || to === null || (a === '' && b === '')) return null;
   return (index, i) => {
-    const t = index.startNs(i) - index.firstNs;
+    const t = index.startNs(i);
     return t >= from && t <= to;
   };
 }

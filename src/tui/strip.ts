@@ -118,8 +118,9 @@ export function stripRows(index: RecordIndex, w: TimeWindow, columns: number, la
 
 /** The axis under the lanes: window start and end times, and ▲ under the selected record. */
 export function axisRow(index: RecordIndex, w: TimeWindow, columns: number, selectedNs: number | null): { text: string; marker: number } {
-  const left = formatDuration(w.fromNs - index.firstNs);
-  const right = formatDuration(w.toNs - index.firstNs);
+  // Times from capture start, as the list and the detail pane give them.
+  const left = formatDuration(w.fromNs);
+  const right = formatDuration(w.toNs);
   const cells = Array.from({ length: columns }, () => '─');
   const put = (at: number, s: string): void => {
     for (let k = 0; k < s.length && at + k < columns; k++) if (at + k >= 0) cells[at + k] = s[k];

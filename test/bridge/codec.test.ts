@@ -166,6 +166,35 @@ describe('framing and resync', () => {
     assert.ok(items[0].kind === 'garbage' && items[0].bytes === 40 * junk.length + 1 && /no delimiter/.test(items[0].reason));
   });
 
+  it('counts packets damaged in transit (bad CRC-32C) as one burst with the offset of the first, apart from noise', () => {
+    const good = (ticks: number): Buffer => encodeFrames([{ type: 'time', ticks }]);
+    const damaged = (ticks: number): Buffer => {
+      const b = raw({ type: 'time', ticks });
+      b[3] ^= 0x10; // a bit flipped in the body: the frame is well formed, its CRC is not
+      return Buffer.concat([cobsEncode(b), Uint8Array.of(0)]);
+    };
+    const noise = Buffer.from([0x41, 0x42, 0]);
+    const parts = [good(1), damaged(2), damaged(3), good(4), damaged(5), noise, good(6)];
+    const r = new FrameReader();
+    const items = parts.flatMap((p) => r.push(p));
+    assert.deepEqual(items.map((i) => i.kind), ['packet', 'bad-packets', 'packet', 'bad-packets', 'garbage', 'packet']);
+    const [first, second] = items.filter((i) => i.kind === 'bad-packets');
+    assert.ok(first.kind === 'bad-packets' && second.kind === 'bad-packets');
+    const offsetOf = (k: number): number => parts.slice(0, k).reduce((n, p) => n + p.length, 0);
+    assert.deepEqual({ ...first, reason: '' }, { kind: 'bad-packets', count: 2, bytes: parts[1].length + parts[2].length, offset: offsetOf(1), reason: '' });
+    assert.match(first.reason, /^CRC 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}$/);
+    assert.ok(second.count === 1 && second.offset === offsetOf(4));
+    assert.equal(r.badPackets, 3);
+    assert.equal(r.badBursts, 2);
+    assert.equal(r.garbageRuns, 1, 'the noise is a resync; the damaged packets are not');
+    // Before the first good packet (or after a reconnect) the reader may have joined mid-frame: a
+    // bad CRC there is garbage, not damage.
+    const fresh = new FrameReader();
+    assert.deepEqual([damaged(7), good(8)].flatMap((p) => fresh.push(p)).map((i) => i.kind), ['garbage', 'packet']);
+    fresh.reset();
+    assert.deepEqual([damaged(9), good(10)].flatMap((p) => fresh.push(p)).map((i) => i.kind), ['garbage', 'packet']);
+  });
+
   it('ignores empty frames (0x00 filler) and reports a frame cut by the end of input', () => {
     const t = encodeFrames([{ type: 'time', ticks: 4 }]);
     const items = readAll([Uint8Array.of(0, 0, 0), t, Uint8Array.of(0, 0), t.subarray(0, 4)]);

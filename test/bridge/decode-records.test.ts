@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BridgeDecoder } from '../../src/bridge/decode-records.ts';
 import { encodeFrames, FrameReader } from '../../src/bridge/framing.ts';
-import type { BridgePacket, HelloPacket } from '../../src/bridge/packets.ts';
+import { cobsEncode } from '../../src/bridge/cobs.ts';
+import { encodePacketInto, packetSize, type BridgePacket, type HelloPacket } from '../../src/bridge/packets.ts';
 import { ticksToNs } from '../../src/bridge/ticks.ts';
 import type { AnomalyRecord, BuddyRecord } from '../../src/records/types.ts';
 
@@ -93,6 +94,26 @@ describe('BridgeDecoder', () => {
     assert.deepEqual(out.map((x) => (x.kind === 'anomaly' ? x.code : x.kind)), ['stream-resync', 'txn']);
     assert.match(anomalies(out)[0].detail, /skipped 21 bytes/);
     assert.ok(out[0].startNs <= out[1].startNs);
+  });
+
+  it('records a burst of packets with a bad CRC once: count, stream byte offset, at the time reached', () => {
+    const r = rig();
+    const head = encodeFrames([hello(), txn(0, 100, 200)]);
+    r.bytes(head);
+    const damaged = (p: BridgePacket): Buffer => {
+      const b = new Uint8Array(packetSize(p));
+      encodePacketInto(p, b);
+      b[b.length - 1] ^= 0xff; // the CRC itself damaged
+      return Buffer.concat([cobsEncode(b), Uint8Array.of(0)]);
+    };
+    const bad = Buffer.concat([damaged(txn(1, 300, 400)), damaged(txn(2, 500, 600)), damaged(txn(3, 700, 800))]);
+    const out = r.bytes(Buffer.concat([bad, encodeFrames([txn(4, 900, 1000)])]));
+    assert.deepEqual(out.map((x) => (x.kind === 'anomaly' ? x.code : x.kind)), ['bad-packets', 'txn']);
+    const a = anomalies(out)[0];
+    assert.equal(a.count, 3);
+    assert.equal(a.offset, head.length);
+    assert.equal(a.startNs, 100, 'at the last time the stream reached');
+    assert.match(a.detail, new RegExp(`^3 bridge packets with a bad CRC-32C dropped \\(damaged in transit\\): ${bad.length} bytes from stream byte ${head.length}; first: CRC 0x`));
   });
 
   it('continues time across a bridge reset (new HELLO, clock restarted) and records it', () => {

@@ -18,7 +18,7 @@ export function fakeLive(batches: AsyncIterable<readonly BuddyRecord[]>, name = 
   const stopping = new Promise<void>((resolve) => {
     wake = resolve;
   });
-  const stats: LiveStats = { bytes: 0, packets: 0, records: 0, resyncs: 0, gaps: 0, reconnects: 0, backlog: 0 };
+  const stats: LiveStats = { bytes: 0, packets: 0, records: 0, resyncs: 0, badPackets: 0, gaps: 0, reconnects: 0, backlog: 0 };
   async function* records(): AsyncGenerator<readonly BuddyRecord[]> {
     const it = batches[Symbol.asyncIterator]();
     try {

@@ -9,7 +9,7 @@ import { fitVisible, formatBytes, formatElapsed, liveStatusText, LiveStatusLine,
 
 const snap = (over: Partial<CaptureSnapshot> = {}): CaptureSnapshot => ({
   name: 'tcp://127.0.0.1:7878', state: 'connected', elapsedMs: 12_500, records: 12_345, packets: 10_000, bytesIn: 1_200_000,
-  anomalies: {}, gaps: 0, reconnects: 0, backlog: 0, ...over,
+  anomalies: {}, badPackets: 0, gaps: 0, reconnects: 0, backlog: 0, ...over,
 });
 
 /** A stand-in for process.stderr that keeps what was written. */
@@ -30,6 +30,12 @@ describe('liveStatusText', () => {
     const text = liveStatusText(snap({ anomalies: { 'capture-gap': 1, 'payload-crc': 3 }, gaps: 1, reconnects: 2, backlog: 50_000, state: 'disconnected' }), null, 0, false);
     assert.match(text, / disconnected /);
     assert.match(text, /anomalies 4 \(payload-crc 3, capture-gap 1\)  gaps 1  reconnects 2  backlog 50,000$/);
+  });
+
+  it('counts bridge packets dropped for a bad CRC, after the anomalies', () => {
+    const text = liveStatusText(snap({ anomalies: { 'bad-packets': 2 }, badPackets: 7 }), null, 0, false);
+    assert.match(text, /anomalies 2 \(bad-packets 2\)  bad packets 7$/);
+    assert.doesNotMatch(liveStatusText(snap(), null, 0, false), /bad packets/, 'nothing when there are none');
   });
 
   it('formats sizes and elapsed time', () => {

@@ -4,9 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { openSource } from '../../src/sources/open.ts';
 import { SourceError } from '../../src/sources/errors.ts';
-import { parseSamplerate } from '../../src/sources/sigrok-sr.ts';
+import { parseSamplerate } from '../../src/sources/sigrok-metadata.ts';
 import { collect, collectUntilError, FIXTURES, signals, SKIP_SIGROK, tempDir } from './helpers.ts';
 import { entryDataOffset, makeZip, metadata, patchEntrySizes } from './zip-helpers.ts';
+import { ourEdges, sigrokBits } from './sigrok-bits.ts';
 
 test('reads a hand-made .sr: chunks in numeric order (logic-1-10 after logic-1-2), sample period from samplerate', async () => {
   const t = tempDir();
@@ -181,6 +182,129 @@ test('stopping early releases the file: the generator finishes and a second read
     }
     const all = await collect(signals(await openSource(p)).batches);
     assert.equal(all.times.length, 600_000);
+  } finally {
+    t.cleanup();
+  }
+});
+
+/** Metadata as sigrok 0.2 wrote session version 1 (mx25l1605d): spaced keys, an indented trigger line. */
+const V1_METADATA = `[global]
+sigrok version = 0.2.0
+[device 1]
+driver = chronovu-la8
+capturefile = logic-1
+unitsize = 1
+total probes = 8
+samplerate = 25 MHz
+probe1 = CS#
+probe2 = MISO
+probe3 = SCLK
+ trigger3 = 1
+probe4 = MOSI
+`;
+
+test('session version 1: one logic-1 entry, metadata as sigrok 0.2 wrote it; probes 5-8 are disabled and read as 0', async () => {
+  const t = tempDir();
+  try {
+    const p = t.path('v1.sr');
+    await makeZip(p, [['version', '1'], ['logic-1', Buffer.from([0x01, 0x01, 0xf5, 0x04, 0x0c, 0x10])], ['metadata', V1_METADATA]]);
+    const src = signals(await openSource(p));
+    assert.deepEqual(src.info.channels, ['CS#', 'MISO', 'SCLK', 'MOSI']);
+    assert.equal(src.info.samplePeriodNs, 40);
+    const c = await collect(src.batches);
+    assert.deepEqual(c.times, [0, 80, 120, 160, 200]);
+    assert.deepEqual(c.states, [0x01, 0x05, 0x04, 0x0c, 0x00], 'bits 4-7 of 0xf5 and 0x10 are disabled probes');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('unitsize 3 and 8: a probe in every byte reads as sigrok-cli -O bits reads it', async () => {
+  const t = tempDir();
+  try {
+    // Probe 1 (bit 0), probe 12 (bit 11), probe 24 (bit 23), probe 32 (bit 31, unitsize 8 only).
+    const cases: [number, number[]][] = [
+      [3, [0x000001, 0x000801, 0x800800, 0x800000, 0x000000]],
+      [8, [0x00000001, 0x80000801, 0x80800800, 0x00800000, 0x80000000]],
+    ];
+    for (const [u, values] of cases) {
+      const p = t.path(`u${u}.sr`);
+      const bytes = Buffer.alloc(values.length * u, 0xff); // unnamed high bytes set: must be masked
+      values.forEach((v, i) => {
+        for (let b = 0; b < Math.min(u, 4); b++) bytes[i * u + b] = (v >>> (8 * b)) & 0xff;
+      });
+      const probes = u === 3 ? ['A', ...Array(10).fill(''), 'L', ...Array(11).fill(''), 'X'] : ['A', ...Array(10).fill(''), 'L', ...Array(11).fill(''), 'X', ...Array(7).fill(''), 'Z'];
+      await makeZip(p, [['version', '2'], ['metadata', metadata(probes, '1 MHz', u, u * 8)], ['logic-1-1', bytes]]);
+      const src = signals(await openSource(p));
+      assert.equal(src.info.channels.length, probes.length);
+      const mask = u === 3 ? 0x800801 : 0x80800801;
+      const want = values.map((v) => (v & mask) >>> 0);
+      const c = await collect(src.batches);
+      assert.deepEqual(c.states, want.filter((v, i) => i === 0 || v !== want[i - 1]), `unitsize ${u}`);
+      if (!SKIP_SIGROK) {
+        const ref = await sigrokBits(p);
+        const ours = await ourEdges(p);
+        assert.deepEqual(ref.names, probes.filter((n) => n));
+        ref.names.forEach((name, j) => assert.deepEqual(ours.edges[src.info.channels.indexOf(name)], ref.edges[j], `${name}, unitsize ${u}`));
+      }
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('samplerate in sr_parse_sizestring form', () => {
+  const cases: [string, number][] = [['25 MHz', 25e6], ['500 kHz', 5e5], ['1 MHz', 1e6], ['1000000', 1e6], ['24m', 24e6], ['3k', 3e3], ['1.5 MHz', 1.5e6], ['33.333333 MHz', 33333333], ['2 G', 2e9], ['100 hz', 100]];
+  for (const [text, hz] of cases) assert.equal(parseSamplerate(text), hz, text);
+  // libsigrok refuses a trailing space and "1 k Hz", and reads "1.5MHz" as 1 Hz: all refused here.
+  for (const text of ['25 MHz ', '1 k Hz', '1.5MHz', 'MHz', '', '1,5 MHz']) assert.ok(Number.isNaN(parseSamplerate(text)), text);
+});
+
+test('probes: unlisted and empty-named ones keep their index; one past 32, past the unitsize or past total probes is refused', async () => {
+  const t = tempDir();
+  try {
+    const meta = (extra: string, u = 1, total = 8): string => `[device 1]\ncapturefile=logic-1\ntotal probes=${total}\nsamplerate=1 MHz\nunitsize=${u}\n${extra}`;
+    const p = t.path('p.sr');
+    await makeZip(p, [['version', '2'], ['metadata', meta('probe2=B\nprobe3=\nprobe5=E\n')], ['logic-1-1', Buffer.from([0xff, 0x00, 0x04])]]);
+    const src = signals(await openSource(p));
+    assert.deepEqual(src.info.channels, ['probe1', 'B', 'probe3', 'probe4', 'E']);
+    // Probe 3 is enabled though unnamed (sigrok-cli shows it); probes 1, 4, 6-8 are off.
+    assert.deepEqual((await collect(src.batches)).states, [0x16, 0x00, 0x04]);
+    const refused: [string, string, RegExp][] = [
+      ['probe33', meta('probe1=A\nprobe33=D32\n', 8, 64), /probe33=D32: only probes 1 to 32/],
+      ['unitsize', meta('probe1=A\nprobe9=I\n', 1, 16), /probe9 is outside the 8 bits of a 1-byte sample/],
+      ['total', meta('probe1=A\nprobe9=I\n', 2, 8), /probe9 is outside the 8 probes/],
+      ['no-total', '[device 1]\ncapturefile=logic-1\nsamplerate=1 MHz\nunitsize=1\nprobe1=A\n', /total probes/],
+      ['unitsize-9', meta('probe1=A\n', 9), /unitsize "9" is not 1 to 8/],
+      ['rate', meta('probe1=A\n').replace('1 MHz', '1.5MHz'), /line 4: bad samplerate "1.5MHz"/],
+      ['semicolon', `; sigrok\n${meta('probe1=A\n')}`, /line 1: .*not a key-value pair/],
+    ];
+    for (const [name, text, re] of refused) {
+      const f = t.path(`${name}.sr`);
+      await makeZip(f, [['version', '2'], ['metadata', text], ['logic-1-1', Buffer.alloc(16)]]);
+      const r = await srError(f);
+      assert.equal(r.error.where, 'entry metadata', name);
+      assert.match(r.error.reason, re, name);
+      assert.ok(!r.error.message.includes('\n'), 'one line');
+    }
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('chunks are read from logic-1-1 up: a missing one is an error there, after every sample before it; a single logic-1 wins', async () => {
+  const t = tempDir();
+  try {
+    const gap = t.path('gap.sr');
+    await makeZip(gap, [['version', '2'], ['metadata', metadata(['A', 'B'], '1 MHz')], ['logic-1-1', Buffer.from([1, 3])], ['logic-1-2', Buffer.from([2, 0])], ['logic-1-4', Buffer.from([1])]]);
+    const r = await srError(gap);
+    assert.equal(r.error.where, 'entry logic-1-3');
+    assert.match(r.error.reason, /missing.*after logic-1-2/);
+    assert.deepEqual(r.states, [1, 3, 2, 0]);
+    // As libsigrok's session driver: logic-1 present means the chunks are not read.
+    const both = t.path('both.sr');
+    await makeZip(both, [['version', '2'], ['metadata', metadata(['A', 'B'], '1 MHz')], ['logic-1', Buffer.from([2, 2, 3])], ['logic-1-1', Buffer.from([1, 0])]]);
+    assert.deepEqual((await collect(signals(await openSource(both)).batches)).states, [2, 3]);
   } finally {
     t.cleanup();
   }

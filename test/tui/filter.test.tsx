@@ -33,7 +33,7 @@ test('filters by channel, message name, anomaly, time range and free text', () =
   assert.deepEqual(matching('status').map((s) => s.split(' ')[0]), ['status'], 'a message name matches the name, not the text');
   assert.deepEqual(matching('!').map((s) => s.split(':')[0]), ['header-crc']);
   assert.deepEqual(matching('anomalies').length, 1);
-  assert.deepEqual(matching('ctl 100us..300us').map((s) => s.split(' ')[0]), ['ok', 'get_status'], 'terms combine; times count from the first record');
+  assert.deepEqual(matching('ctl 150us..350us').map((s) => s.split(' ')[0]), ['ok', 'get_status'], 'terms combine; times count from capture start, as the list shows them');
   assert.deepEqual(matching('ARP').length, 2);
   assert.equal(parseFilter('  '), null);
   assert.equal(parseFilter('idle')?.showsHidden, true);
@@ -60,13 +60,13 @@ test('a search (?) jumps between matches without narrowing the list; n and N ste
   const view = render(<Viewer index={sampleIndex()} loaded={1} width={80} height={23} onQuit={() => {}} />);
   await press(view, '?', 'ARP', KEYS.enter);
   assert.equal(rows(view.lastFrame()).length, 9);
-  assert.match(selected(view.lastFrame()), /^›\s+450\.000\s.*ARP/);
+  assert.match(selected(view.lastFrame()), /^›\s+500\.000 µs\s.*ARP/);
   await press(view, 'n');
-  assert.match(selected(view.lastFrame()), /^›\s+3950\.000\s.*ARP/);
+  assert.match(selected(view.lastFrame()), /^›\s+4000\.000 µs\s.*ARP/);
   await press(view, 'n');
   assert.match((view.lastFrame() ?? '').split('\n').at(-1) ?? '', /\[find: ARP\] {2}no further match\s*$/);
   await press(view, 'N');
-  assert.match(selected(view.lastFrame()), /^›\s+450\.000\s.*ARP/);
+  assert.match(selected(view.lastFrame()), /^›\s+500\.000 µs\s.*ARP/);
 });
 
 test('/! shows anomalies only, and Backspace edits the prompt', async () => {
@@ -89,7 +89,7 @@ test('records appended while loading extend the list, and follow mode keeps the 
   index.done = true;
   view.rerender(<Viewer index={index} loaded={index.length} width={80} height={23} onQuit={() => {}} />);
   await press(view, '');
-  assert.match(selected(view.lastFrame()), /^›\s+3950\.000\s.*ARP/, 'follow selects the newest record');
+  assert.match(selected(view.lastFrame()), /^›\s+4000\.000 µs\s.*ARP/, 'follow selects the newest record');
   assert.match((view.lastFrame() ?? '').split('\n').at(-1) ?? '', /\[9 of 9 shown\] \[follow\]/);
 });
 

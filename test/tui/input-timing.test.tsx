@@ -42,11 +42,11 @@ test('G while loading goes to the end of the capture: the selection keeps to the
   index.done = true;
   view.rerender(el());
   await settle();
-  assert.match(selected(view.lastFrame()), /^›\s+3950\.000\s.*ARP/, 'the last record of the capture');
+  assert.match(selected(view.lastFrame()), /^›\s+4000\.000 µs\s.*ARP/, 'the last record of the capture');
   assert.doesNotMatch(status(view.lastFrame()), /loading|when loading ends/, 'loaded: the wait is over');
   // Loaded: G, then more keys, act on the whole list.
   await press(view, 'k', 'G');
-  assert.match(selected(view.lastFrame()), /^›\s+3950\.000\s.*ARP/);
+  assert.match(selected(view.lastFrame()), /^›\s+4000\.000 µs\s.*ARP/);
 });
 
 test('a move after G while loading cancels the wait: the selection stays where the user put it', async () => {
@@ -71,15 +71,15 @@ test('n while loading keeps looking in the records as they arrive', async () => 
   const el = () => <Viewer index={index} loaded={index.length} width={80} height={23} onQuit={() => {}} />;
   const view = render(el());
   await press(view, '?ARP\r');
-  assert.match(selected(view.lastFrame()), /^›\s+450\.000\s.*ARP/, 'the first ARP frame, loaded already');
+  assert.match(selected(view.lastFrame()), /^›\s+500\.000 µs\s.*ARP/, 'the first ARP frame, loaded already');
   await press(view, 'n');
   assert.match(status(view.lastFrame()), /\[find: ARP\] {2}looking further as records load…/);
-  assert.match(selected(view.lastFrame()), /^›\s+450\.000\s.*ARP/);
+  assert.match(selected(view.lastFrame()), /^›\s+500\.000 µs\s.*ARP/);
   index.append(rest);
   index.done = true;
   view.rerender(el());
   await settle();
-  assert.match(selected(view.lastFrame()), /^›\s+3950\.000\s.*ARP/, 'found when it arrived');
+  assert.match(selected(view.lastFrame()), /^›\s+4000\.000 µs\s.*ARP/, 'found when it arrived');
   await press(view, 'n');
   assert.match(status(view.lastFrame()), /\[find: ARP\] {2}no further match$/, 'loaded: no more to wait for');
 });

@@ -17,12 +17,13 @@ function lineRecords(n: number): BuddyRecord[] {
   return Array.from({ length: n }, (_, k): BuddyRecord => ({ kind: 'line', line: 'irq', level: (k % 2) as 0 | 1, startNs: k * 1000, endNs: k * 1000 }));
 }
 
-test('renders a row per record with relative time, direction, lane and summary, hiding idle frames and transactions', () => {
+test('renders a row per record with its time from capture start (unit shown), direction, lane and summary, hiding idle frames and transactions', () => {
   const view = render(<Viewer index={sampleIndex()} loaded={1} width={100} height={30} onQuit={() => {}} />);
   const rows = lines(view.lastFrame());
   const hello = rows.find((l) => l.includes('hello #7'));
   assert.ok(hello, 'the hello request is listed');
-  assert.match(hello, /^ \s+50\.000\s+C→B\s+CTRL\s+0\s+hello #7 protocol=1/);
+  // Transaction 1 starts 100 µs into the capture: the same time the detail pane gives.
+  assert.match(hello, /^ \s+100\.000 µs\s+C→B\s+CTRL\s+0\s+hello #7 protocol=1/);
   assert.ok(rows.some((l) => /B→C\s+CTRL\s+0\s+ok #7/.test(l)));
   assert.ok(rows.some((l) => /B→C\s+ANOM\s+header-crc/.test(l)));
   assert.ok(!rows.some((l) => l.includes('idle credit')), 'idle frames are hidden');

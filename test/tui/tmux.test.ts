@@ -43,14 +43,14 @@ function quote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A list row as the viewer draws it: "›     180.400  C→B  CTRL      1  scan #2". */
+/** A list row as the viewer draws it: "›  50180.400 µs  C→B  CTRL      1  scan #2" (µs from capture start). */
 interface Row {
   readonly selected: boolean;
   readonly timeUs: number;
   readonly label: string;
   readonly text: string;
 }
-const ROW = /^([› ])\s*(\d+\.\d{3})  (.{3})  (\S+)\s+(.*)$/;
+const ROW = /^([› ])\s*(\d+\.\d{3}) µs  (.{3})  (\S+)\s+(.*)$/;
 
 class Screen {
   readonly lines: string[];
@@ -501,6 +501,7 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       s = await pane.waitFor('the first payload-crc', (x) => /ANOM\s+payload-crc:/.test(x.selected?.text ?? ''));
       const firstAt = s.position!.at;
       const firstRow = s.selected!.text;
+      const firstUs = s.selected!.timeUs;
       pane.keys('n');
       s = await pane.waitFor('n to the next payload-crc', (x) => (x.position?.at ?? 0) > firstAt && /ANOM\s+payload-crc:/.test(x.selected?.text ?? ''));
       assert.notEqual(s.selected?.text, firstRow);
@@ -514,6 +515,10 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       s = await pane.waitFor('the anomaly detail', (x) => x.detail.includes('payload-crc'));
       assert.match(s.detail, /frame CRC 0x[0-9a-f]+/);
       assert.match(s.detail, /SPI txn #\d+ /);
+      // One time base: the row's time is the one the tree gives "from capture start" (cut at 80 columns).
+      const treeUs = /time: (\d+\.\d{3}) µs/.exec(s.detail);
+      assert.ok(treeUs, `a time in the anomaly's tree: ${s.detail}`);
+      assert.equal(Number(treeUs[1]), firstUs, `list ${firstUs} µs, detail ${treeUs[1]} µs`);
       assert.match(s.text, / [0-9a-f]{4}( [0-9a-f]{2}){4,}/, 'the faulty frame in the hex dump');
       assert.match(s.text, /▸ [a-z]+ \d* ?\(bytes? \d+/, 'the hex cursor on the faulty bytes');
 

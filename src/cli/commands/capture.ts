@@ -6,7 +6,7 @@
  * status line, Ctrl-C/SIGTERM, --duration, --count and a ring of files (--ring N --size MB).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { writeRecordsToPcapng } from '../../pcapng/sink.ts';
+import { createRecordPcapng, writeRecordsToPcapng } from '../../pcapng/sink.ts';
 import { captureLive } from '../live/capture-live.ts';
 import { failIfTruncated, inputOptions, openInput, type InputArgs } from '../input-options.ts';
 import { paint, UserError, useColour, writeJsonLine } from '../output.ts';
@@ -62,18 +62,26 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
     }
     if (args.input === undefined) throw new UserError('name a capture file to convert, or a live source with --live');
     const input = args.input;
+    const sinkOpts = { raw: args.raw, force: args.force };
+    // Standard input may take a while to deliver (and be recognised from) its first bytes: the
+    // output is a valid pcapng from the start. A file is opened first, so a bad one leaves none.
+    const early = input === '-' ? await createRecordPcapng(args.write, sinkOpts) : null;
+    let opened;
+    let sum;
+    try {
+      ({ opened, sum } = await openInput(input, args));
+    } catch (e) {
+      await early?.close();
+      throw e;
+    }
     const progress = new Progress(`${input} -> ${args.write}`, input);
-    const { opened, sum } = await openInput(input, args);
     let counts;
     try {
-      counts = await writeRecordsToPcapng(
-        tap(opened.records, (b) => {
-          addToSummary(sum, b);
-          progress.update(sum.records, sum.lastNs ?? 0);
-        }),
-        args.write,
-        { raw: args.raw, force: args.force },
-      );
+      const records = tap(opened.records, (b) => {
+        addToSummary(sum, b);
+        progress.update(sum.records, sum.lastNs ?? 0);
+      });
+      counts = early ? await early.drain(records) : await writeRecordsToPcapng(records, args.write, sinkOpts);
     } finally {
       progress.done();
     }

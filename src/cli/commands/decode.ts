@@ -9,7 +9,7 @@ import type { BuddyRecord } from '../../records/types.ts';
 import { failIfTruncated, inputOptions, openInput, type InputArgs } from '../input-options.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 import { Progress } from '../progress.ts';
-import { addToSummary, newSummary, summaryLines } from '../../records/summary.ts';
+import { addToSummary, captureTime, newSummary, summaryLines } from '../../records/summary.ts';
 
 interface DecodeArgs extends InputArgs {
   input: string;
@@ -52,7 +52,6 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
     const progress = new Progress(args.input, args.input);
     const { opened, sum } = await openInput(args.input, args, progress);
     const metas = new TraceMetaIndex();
-    let t0: number | null = null;
     let rawView = opened.linkSkipped !== undefined;
     const flushEvery = 256;
     let lines: string[] = [];
@@ -69,9 +68,8 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
           if (r.kind === 'anomaly' && r.code === 'no-link-frames') rawView = true;
           else if (r.kind === 'frame') rawView = false;
           if (!visible(r, args, rawView)) continue;
-          t0 ??= r.startNs;
           const lane = laneOf(r);
-          const time = ((r.startNs - t0) / 1000).toFixed(3).padStart(12);
+          const time = captureTime(r.startNs).padStart(15);
           const seq = r.kind === 'frame' ? String(r.seq).padStart(5) : '     ';
           const text = `${time}  ${directionArrow(r)}  ${LANE_LABEL[lane].padEnd(5)} ${seq}  ${summary(r, metas)}`;
           lines.push(paint(LANE_STYLE[lane], text, colour));

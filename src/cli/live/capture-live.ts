@@ -85,7 +85,7 @@ export async function captureLive(a: CaptureLiveArgs): Promise<void> {
   const started = Date.now();
   line = new LiveStatusLine(() => ({
     name: live.name, state: state?.state ?? null, elapsedMs: Date.now() - started, records: cap.summary.records,
-    packets: sink.counts.packets, bytesIn: live.stats.bytes, anomalies: cap.summary.anomalies, gaps: live.stats.gaps,
+    packets: sink.counts.packets, bytesIn: live.stats.bytes, anomalies: cap.summary.anomalies, badPackets: live.stats.badPackets, gaps: live.stats.gaps,
     reconnects: live.stats.reconnects, backlog: live.stats.backlog,
   }));
   if (state) line.status(state);
@@ -127,6 +127,6 @@ function printSummary(a: CaptureLiveArgs, live: LiveSource, cap: LiveCapture, si
   const where = sink.files ? `${files.length} ring file${files.length === 1 ? '' : 's'} (${files.join(', ')})` : a.write;
   lines.push(`  wrote ${r.counts.packets} packets to ${where} (${by})${r.counts.skipped ? `, ${r.counts.skipped} raw records left out` : ''}`);
   const s = live.stats;
-  lines.push(`  live: ${formatBytes(s.bytes)} received in ${formatElapsed(r.elapsedMs)}, gaps ${s.gaps}, reconnects ${s.reconnects}${s.resyncs ? `, resyncs ${s.resyncs}` : ''}; stopped: ${STOP_TEXT[r.stoppedBy]}`);
+  lines.push(`  live: ${formatBytes(s.bytes)} received in ${formatElapsed(r.elapsedMs)}, gaps ${s.gaps}, reconnects ${s.reconnects}${s.resyncs ? `, resyncs ${s.resyncs}` : ''}${s.badPackets ? `, bad packets ${s.badPackets}` : ''}; stopped: ${STOP_TEXT[r.stoppedBy]}`);
   process.stdout.write(`${lines.map((l, i) => (i === 0 ? paint('bold', l, colour) : l)).join('\n')}\n`);
 }

@@ -1,6 +1,7 @@
 /**
  * The status line of a live capture, on stderr. Consumes snapshots of the capture (connection
- * state, records, packets written, bytes received, anomalies, gaps) taken by a callback; emits:
+ * state, records, packets written, bytes received, anomalies, bridge packets dropped for a bad
+ * CRC, gaps) taken by a callback; emits:
  * - on a terminal: one line redrawn in place every TTY_INTERVAL_MS (cut to the terminal's width,
  *   coloured unless NO_COLOR), and erased by `stop()` so the summary prints on a clean line;
  * - when stderr is not a terminal (a log, CI): the same facts as a plain line every
@@ -29,6 +30,8 @@ export interface CaptureSnapshot {
   readonly bytesIn: number;
   readonly anomalies: Readonly<Record<string, number>>;
   readonly gaps: number;
+  /** Bridge packets dropped for a bad CRC (each burst is also one bad-packets anomaly). */
+  readonly badPackets: number;
   readonly reconnects: number;
   readonly backlog: number;
 }
@@ -64,6 +67,7 @@ export function liveStatusText(s: CaptureSnapshot, prev: CaptureSnapshot | null,
     `${n(s.packets)} packets`,
     `${formatBytes(s.bytesIn)} in${prev ? ` (${formatBytes(rate(s.bytesIn, prev.bytesIn))}/s)` : ''}`,
     total ? paint('red', `anomalies ${n(total)} (${list})`, colour) : 'anomalies 0',
+    ...(s.badPackets ? [paint('red', `bad packets ${n(s.badPackets)}`, colour)] : []),
     ...(s.gaps ? [paint('yellow', `gaps ${n(s.gaps)}`, colour)] : []),
     ...(s.reconnects ? [`reconnects ${n(s.reconnects)}`] : []),
     ...(s.backlog > 10_000 ? [paint('yellow', `backlog ${n(s.backlog)}`, colour)] : []),

@@ -83,6 +83,7 @@ export class BridgeFeed {
   private sync(): void {
     this.stats.packets = this.frames.packets;
     this.stats.resyncs = this.frames.garbageRuns;
+    this.stats.badPackets = this.frames.badPackets;
     this.stats.gaps = this.decoder.gaps;
   }
 }

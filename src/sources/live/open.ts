@@ -35,7 +35,7 @@ export interface LiveIo {
 export async function openLiveSource(spec: string, options: LiveSourceOptions = {}, io: LiveIo = {}): Promise<LiveSource> {
   const parsed = parseLiveSpec(spec);
   const name = parsed.kind === 'stdin' ? STDIN_NAME : spec;
-  const stats: LiveStats = { bytes: 0, packets: 0, records: 0, resyncs: 0, gaps: 0, reconnects: 0, backlog: 0, peakBacklog: 0 };
+  const stats: LiveStats = { bytes: 0, packets: 0, records: 0, resyncs: 0, badPackets: 0, gaps: 0, reconnects: 0, backlog: 0, peakBacklog: 0 };
   let stopped = false;
   let current: Readable | null = null;
   let wakeSleep: (() => void) | null = null;

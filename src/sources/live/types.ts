@@ -56,6 +56,8 @@ export interface LiveStats {
   records: number;
   /** Times the reader skipped garbage to find the next packet. */
   resyncs: number;
+  /** Bridge packets dropped for a bad CRC (damaged in transit). */
+  badPackets: number;
   /** Gaps recorded (reconnects and bridge overflow reports). */
   gaps: number;
   reconnects: number;

@@ -1,12 +1,13 @@
 /**
  * The record list, virtualised: only the rows of the visible window are built. Each row shows the
- * time since capture start (µs), the direction arrow, the lane label in its colour, the frame's
+ * time from capture start with its unit (captureTime: the detail pane's time base), the direction arrow, the lane label in its colour, the frame's
  * sequence number and the one-line summary. Props only; `rowText` is the pure row formatter.
  */
 import { Box, Text } from 'ink';
 import { directionArrow } from '../../records/describe.ts';
 import type { RecordIndex } from '../record-index.ts';
-import { fit, relativeMicros } from '../text.ts';
+import { captureTime } from '../../records/summary.ts';
+import { fit } from '../text.ts';
 import { theme } from '../theme.ts';
 import { visibleWindow, type ViewState } from '../view-state.ts';
 
@@ -18,10 +19,10 @@ export interface RecordListProps {
   readonly loading: boolean;
 }
 
-/** One list row, without colour: "     12.000  C→B  CTRL      1  hello #1 ...". */
+/** One list row, without colour: "     12.000 µs  C→B  CTRL      1  hello #1 ...". */
 export function rowText(index: RecordIndex, i: number): string {
   const r = index.record(i);
-  const time = relativeMicros(r.startNs, index.firstNs).padStart(12);
+  const time = captureTime(r.startNs).padStart(15);
   const seq = r.kind === 'frame' ? String(r.seq).padStart(5) : '     ';
   const label = theme.label[index.lane(i)].padEnd(5);
   return `${time}  ${directionArrow(r)}  ${label} ${seq}  ${index.summaryText(i)}`;

@@ -10,8 +10,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { cobsEncode } from '../../../src/bridge/cobs.ts';
 import { encodeFrames } from '../../../src/bridge/framing.ts';
-import type { BridgePacket, HelloPacket } from '../../../src/bridge/packets.ts';
+import { encodePacketInto, packetSize, type BridgePacket, type HelloPacket } from '../../../src/bridge/packets.ts';
 import type { AnomalyRecord, BuddyRecord, TxnRecord } from '../../../src/records/types.ts';
 import { SourceError } from '../../../src/sources/errors.ts';
 import { openLiveSource } from '../../../src/sources/live/open.ts';
@@ -70,6 +71,31 @@ describe('openLiveSource: standard input', () => {
     assert.equal(live.stats.resyncs, 2);
     assert.equal(live.stats.records, rs.length);
     assert.equal(live.stats.bytes, stream.length);
+  });
+
+  it('counts bridge packets with a bad CRC: one bad-packets anomaly per burst, in the stats and the capture summary', async () => {
+    const damaged = (p: BridgePacket): Buffer => {
+      const b = new Uint8Array(packetSize(p));
+      encodePacketInto(p, b);
+      b[2] ^= 0x01;
+      return Buffer.concat([cobsEncode(b), Uint8Array.of(0)]);
+    };
+    const head = encodeFrames([hello(), txn(0, 1000)], true);
+    const stream = Buffer.concat([head, damaged(txn(1, 2000)), damaged(txn(2, 3000)), encodeFrames([txn(3, 4000)]), damaged(txn(4, 5000)), encodeFrames([txn(5, 6000)])]);
+    const live = await openLiveSource('-', {}, { stdin: Readable.from([stream]) });
+    const rs = await collect(live.records);
+    assert.deepEqual(codes(rs), ['txn', 'bad-packets', 'txn', 'bad-packets', 'txn']);
+    const bursts = rs.filter((r): r is AnomalyRecord => r.kind === 'anomaly');
+    assert.deepEqual(bursts.map((a) => [a.count, a.offset]), [[2, head.length], [1, stream.length - encodeFrames([txn(5, 6000)]).length - damaged(txn(4, 5000)).length]]);
+    assert.equal(live.stats.badPackets, 3);
+    assert.equal(live.stats.resyncs, 0);
+    // The same stream through `capture --live -`: the summary counts the packets, the file holds the anomalies.
+    const dir = tempDir('bs-bad-packets-');
+    const out = join(dir, 'bad.pcapng');
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '../../../bin/buddyshark.js'), 'capture', '--live', '-', '-w', out], { input: stream, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /bad-packets 2 \(3 packets\)/);
+    assert.match(r.stdout, /live: .*bad packets 3/);
   });
 
   it('tells a VCD (after a short text preamble) from a bridge stream by the first bytes', () => {
