@@ -1,27 +1,26 @@
-/** Maps errors to the one-line message and exit code a user sees. Unknown errors return null. */
-import { UserError } from './output.ts';
+/**
+ * Maps errors to the one-line message and exit code a user sees. Every user-facing error of every
+ * layer extends UserFacingError (src/errors.ts); a system error on a named path (ENOENT, EACCES,
+ * ...) is one too. Anything else is a bug: messageFor returns null and main.ts lets its stack show.
+ */
+import { EXIT_BAD_INPUT, UserFacingError } from '../errors.ts';
 
-/** Errors that describe bad input or a refused action, raised by the layers below the CLI. */
-// Matched by name, so this module stays light (the CLI loads it before any command).
-const INPUT_ERRORS = new Set(['SourceError', 'OutputExistsError', 'ScenarioError', 'ReplayInputError', 'RecordJsonError']);
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'is a directory',
+  EEXIST: 'already exists (use --force to overwrite)', ENOTDIR: 'not a directory', ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system', ENAMETOOLONG: 'file name too long', ELOOP: 'too many symbolic links',
+};
 
-function isInputError(err: unknown): err is Error {
-  return err instanceof Error && INPUT_ERRORS.has(err.name);
+function isPathError(err: unknown): err is NodeJS.ErrnoException & { path: string } {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' && 'path' in err && typeof err.path === 'string';
 }
 
 export function messageFor(err: unknown): string | null {
-  if (err instanceof UserError || isInputError(err)) return err.message;
-  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && 'path' in err) {
-    const e = err as NodeJS.ErrnoException;
-    const what: Record<string, string> = {
-      ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory', EEXIST: 'already exists (use --force to overwrite)',
-      ENOTDIR: 'not a directory',
-    };
-    return `${e.path}: ${what[e.code ?? ''] ?? e.message}`;
-  }
+  if (err instanceof UserFacingError) return err.message;
+  if (isPathError(err)) return `${err.path}: ${ERRNO_TEXT[err.code ?? ''] ?? err.message}`;
   return null;
 }
 
 export function exitCodeFor(err: unknown): number {
-  return err instanceof UserError ? err.exitCode : 2;
+  return err instanceof UserFacingError ? err.exitCode : EXIT_BAD_INPUT;
 }
