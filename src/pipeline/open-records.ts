@@ -18,7 +18,7 @@ import { readNdjsonRecords } from '../records/ndjson.ts';
 import { runScenario } from '../sim/run.ts';
 import { openScenario, scenarioPath } from './scenario-path.ts';
 import type { BuddyRecord, RecordStream, TxnRecord } from '../records/types.ts';
-import { resolveChannels } from '../sources/channel-map.ts';
+import { resolveChannelsOf } from '../sources/channel-map.ts';
 import { openSource } from '../sources/open.ts';
 import type { OpenSourceOptions, SourceFormat } from '../sources/types.ts';
 import { decodeSpi } from '../spi/decode.ts';
@@ -122,7 +122,7 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
   if (src.kind === 'transactions') {
     return { records: decodeLink(txnRecords(src.batches), link), format: format ?? 'SPI analyzer table', link };
   }
-  const map = resolveChannels(src.info.channels, opts.channels);
+  const map = resolveChannelsOf(path, src.info.channels, opts.channels);
   const spi = decodeSpi(src.info, src.batches, map, {
     mode: opts.mode ?? 'auto', scorer: linkFrameScore,
     ...(opts.glitchNs !== undefined ? { glitchNs: opts.glitchNs } : {}),
