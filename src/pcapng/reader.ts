@@ -284,11 +284,12 @@ export class PcapngParser {
     const capLen = r32(20);
     const originalLength = r32(24);
     const end = len - 4;
-    if (28 + pad4(capLen) > end) this.fail(fileAt + 20, `captured length ${capLen} runs past the end of its block`);
+    const optionsAt = 28 + pad4(capLen);
+    if (optionsAt > end) this.fail(fileAt + 20, `captured length ${capLen} runs past the end of its block`);
     let comments: string[] = NO_COMMENTS;
     let custom: CustomOption[] = NO_CUSTOM;
     let flags: number | undefined, packetId: bigint | undefined, queue: number | undefined;
-    let o = 28 + pad4(capLen);
+    let o = optionsAt;
     while (o < end) {
       if (end - o < 4) this.fail(fileAt + o, 'option header cut by the end of its block');
       const code = r16(o);
