@@ -5,7 +5,8 @@
 import type { Argv } from 'yargs';
 import { modeNumber, type SpiMode } from '../spi/types.ts';
 import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from '../pipeline/open-records.ts';
-import { printError, UserError } from './output.ts';
+import { OPTION } from './option-schema.ts';
+import { printError } from './output.ts';
 import { SourceError } from '../sources/errors.ts';
 import type { Progress } from './progress.ts';
 import { newSummary, type RecordSummary } from '../records/summary.ts';
@@ -31,10 +32,21 @@ export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
     .option('analyzer', { type: 'string', describe: 'Saleae analyzer table: which analyzer to read' }) as Argv<T & InputArgs>;
 }
 
+/** The rules of the input options, for each command's checkOptions shape. */
+export const INPUT_RULES = {
+  format: OPTION.choice(INPUT_FORMATS).optional(),
+  channels: OPTION.text().optional(),
+  mode: OPTION.choice(['auto', '0', '1', '2', '3']).optional(),
+  'cs-active': OPTION.choice(['low', 'high']).optional(),
+  'bit-order': OPTION.choice(['msb', 'lsb']).optional(),
+  glitch: OPTION.atLeast0('ns').optional(),
+  analyzer: OPTION.text().optional(),
+};
+
+/** `args` passed INPUT_RULES already: this only turns them into the SPI stage's terms. */
 function parseMode(args: InputArgs): SpiMode | 'auto' {
   if (args.mode === undefined || args.mode === 'auto') return 'auto';
   const n = Number(args.mode);
-  if (!Number.isInteger(n) || n < 0 || n > 3) throw new UserError(`--mode must be 0, 1, 2, 3 or auto (got "${args.mode}")`);
   return {
     cpol: (n >> 1) as 0 | 1, cpha: (n & 1) as 0 | 1, bitOrder: args['bit-order'] === 'lsb' ? 'lsb' : 'msb',
     csActive: args['cs-active'] === 'high' ? 'high' : 'low', wordBits: 8,
