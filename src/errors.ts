@@ -14,6 +14,22 @@
 /** Exit status for bad input or options (1 is kept for "ran, and the answer is no": a replay divergence). */
 export const EXIT_BAD_INPUT = 2;
 
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file', EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'is a directory',
+  EEXIST: 'already exists (use --force to overwrite)', ENOTDIR: 'not a directory', ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system', ENAMETOOLONG: 'file name too long', ELOOP: 'too many symbolic links',
+};
+
+/** A system error (ENOENT, EISDIR, ...) in a user's words; Node's own text for codes not listed. */
+export function systemErrorText(err: NodeJS.ErrnoException): string {
+  return ERRNO_TEXT[err.code ?? ''] ?? err.message;
+}
+
+/** True for an error from a system call on a file (an errno code such as ENOENT, and the call or the path). */
+export function isSystemError(err: unknown): err is NodeJS.ErrnoException & { code: string } {
+  return err instanceof Error && 'code' in err && typeof err.code === 'string' && ('syscall' in err || 'path' in err);
+}
+
 export class UserFacingError extends Error {
   // Subclasses override it with their own literal name: a bundler may rename classes, so the
   // name is never taken from the constructor.

@@ -17,6 +17,7 @@
  */
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
+import { isSystemError, systemErrorText } from '../errors.ts';
 import { SourceError } from '../sources/errors.ts';
 import {
   BLOCK_EPB, BLOCK_IDB, BLOCK_SHB, BLOCK_SPB, BYTE_ORDER_MAGIC, EPB_FLAGS, EPB_PACKETID, EPB_QUEUE, IF_DESCRIPTION,
@@ -349,15 +350,21 @@ export async function* readPcapngBatches(input: string | Readable, opts: ReadOpt
   const source = opts.name ?? (typeof input === 'string' ? input : '<stream>');
   const stream = typeof input === 'string' ? fs.createReadStream(input, { highWaterMark: opts.chunkSize ?? 1 << 20 }) : input;
   const parser = new PcapngParser(source);
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    const out: PcapngBlock[] = [];
-    try {
-      parser.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, out);
-    } catch (err) {
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      const out: PcapngBlock[] = [];
+      try {
+        parser.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, out);
+      } catch (err) {
+        if (out.length) yield out;
+        throw err;
+      }
       if (out.length) yield out;
-      throw err;
     }
-    if (out.length) yield out;
+  } catch (err) {
+    // A read that fails (a directory opens, then EISDIR) carries no path: name the source here.
+    if (isSystemError(err)) throw new SourceError(source, err.syscall ?? 'read', systemErrorText(err));
+    throw err;
   }
   const tail: PcapngBlock[] = [];
   parser.end(tail);
