@@ -13,7 +13,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { drainScenario, runScenario, type SimReport } from '../../sim/index.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 import { openScenario } from '../../pipeline/scenario-path.ts';
-import { outputKind, writeSimOutput } from '../sim-outputs.ts';
+import { outputKind, scenarioBus, writeSimOutput } from '../sim-outputs.ts';
 import { formatDuration } from '../../records/summary.ts';
 import { checkOptions, MAX_SAMPLE_RATE_HZ, OPTION } from '../option-schema.ts';
 import { UserError } from '../output.ts';
@@ -87,6 +87,11 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     const addr = args.serve === undefined ? null : parseServeAddress(args.serve, args.listen);
     if (typeof addr === 'string') throw new UserError(`--serve ${addr}`);
     const sc = openScenario(args.scenario, args.seed);
+    // The signal renderer draws each clock phase with at least two samples.
+    const { clockHz } = scenarioBus(sc);
+    if (args.rate !== undefined && args.rate < 4 * clockHz) {
+      throw new UserError(`--rate must be at least 4x the scenario's bus clock of ${clockHz} Hz, ${4 * clockHz} Hz (got ${args.rate})`);
+    }
     if (addr) return serve(sc, addr, speed, args);
     for (const flag of ['loop', 'listen'] as const) if (args[flag]) throw new UserError(`--${flag} needs --serve`);
     for (const o of args.output) outputKind(o); // reject unknown extensions before any work
