@@ -122,7 +122,7 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
   if (src.kind === 'transactions') {
     return { records: decodeLink(txnRecords(src.batches), link), format: format ?? 'SPI analyzer table', link };
   }
-  const map = resolveChannelsOf(path, src.info.channels, opts.channels);
+  const map = resolveChannelsOf(src.info.source, src.info.channels, opts.channels);
   const spi = decodeSpi(src.info, src.batches, map, {
     mode: opts.mode ?? 'auto', scorer: linkFrameScore,
     ...(opts.glitchNs !== undefined ? { glitchNs: opts.glitchNs } : {}),

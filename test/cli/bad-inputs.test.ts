@@ -222,6 +222,8 @@ const FILE_CASES: Case[] = [
   { args: ['decode', F.dir, '--format', 'pcapng'], code: 2, error: about(F.dir, 'read: is a directory') },
   { args: ['decode', '-'], code: 2, error: /^<stdin>: byte 0: empty input/ },
   { args: ['decode', '-'], stdin: noise(4096, 11), code: 2, error: /^<stdin>: / },
+  { args: ['decode', '-', '--channels', 'miso=9'], stdin: vcd, code: 2, error: /^<stdin>: --channels: miso=9: no such channel/ },
+  { args: ['decode', '-'], stdin: readFileSync(F.noSck), code: 2, error: /^<stdin>: channels: no SCK channel/ },
   // decode: the channel map and option faults, named with the capture (docs/protocol.md roles).
   { args: ['decode', join(ROOT, 'test/fixtures/sources/sigrok.vcd'), '--channels', 'miso=9'], code: 2, error: /sigrok\.vcd: --channels: miso=9: no such channel; the file has 0:"CLK", 1:"MOSI", 2:"MISO", 3:"CS#"$/ },
   { args: ['decode', join(ROOT, 'test/fixtures/sources/sigrok.vcd'), '--glitch', '-1'], code: 2, error: /^--glitch must be a number of ns >= 0 \(got -1\)$/ },
