@@ -73,8 +73,11 @@ export const OPTION = {
   }),
 } as const;
 
-/** Checks the options named in `shape` (absent ones are left to their rules: use .optional()). */
-export function checkOptions<S extends z.ZodRawShape>(args: object, shape: S): z.output<z.ZodObject<S>> {
+/**
+ * Checks the options named in `shape` (absent ones are left to their rules: use .optional()).
+ * Names in `positionals` are arguments, not options: an error calls them `<input>`, not `--input`.
+ */
+export function checkOptions<S extends z.ZodRawShape>(args: object, shape: S, positionals: readonly (keyof S & string)[] = []): z.output<z.ZodObject<S>> {
   const values: Record<string, unknown> = {};
   for (const name of Object.keys(shape)) values[name] = (args as Record<string, unknown>)[name];
   const r = z.object(shape).safeParse(values);
@@ -82,9 +85,10 @@ export function checkOptions<S extends z.ZodRawShape>(args: object, shape: S): z
   const issue = r.error.issues[0];
   const name = String(issue.path[0]);
   const value = values[name];
+  const called = positionals.includes(name) ? `<${name}>` : `--${name}`;
   // yargs makes an array of a single-valued option given twice: say that, not "must be a number".
   if (Array.isArray(value) && value.length > 1 && z.safeParse(shape[name], value[0]).success) {
-    throw new UserError(`--${name} given more than once (got ${shown(value)})`);
+    throw new UserError(`${called} given more than once (got ${shown(value)})`);
   }
-  throw new UserError(`--${name} ${issue.message}`);
+  throw new UserError(`${called} ${issue.message}`);
 }

@@ -362,6 +362,12 @@ bad(replayCommand, ['replay', DEMO], 'show', ['-1', '1.5', ...NUMBER_GARBAGE]);
 bad(replayCommand, ['replay', DEMO], 'world', ['']);
 bad(replayCommand, ['replay', DEMO], 'junit', ['']);
 bad(wiresharkCommand, ['wireshark', 'install', '--no-extcap'], 'dir', ['']);
+// An empty argument where a file goes is named as the argument it is.
+badFor(decodeCommand, ['decode', ''], 'input', /^<input> must be a non-empty value/);
+badFor(captureCommand, ['capture', '', '-w', out('empty-arg.pcapng')], 'input', /^<input> must be a non-empty value/);
+badFor(viewCommand, ['view', ''], 'input', /^<input> must be a non-empty value/);
+badFor(infoCommand, ['info', ''], 'file', /^<file> must be a non-empty value/);
+badFor(simulateCommand, ['simulate', ''], 'scenario', /^<scenario> must be a non-empty value/);
 bad(wiresharkCommand, ['wireshark', 'install', '--dir', at('plugins')], 'extcap-dir', ['']);
 
 describe('every option that takes a value, with bad values, in process', () => {

@@ -54,7 +54,7 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
         + 'A dropped connection is retried with backoff and the gap recorded as a capture-gap anomaly.') as unknown as Argv<CaptureArgs>,
   handler: async (args) => {
     // The live-only options (--duration, --count, --ring, --size, --baud) are checked by captureLive.
-    checkOptions(args, { ...INPUT_RULES, input: OPTION.text(true).optional(), live: OPTION.text(true).optional(), write: OPTION.text(true) });
+    checkOptions(args, { ...INPUT_RULES, input: OPTION.text(true).optional(), live: OPTION.text(true).optional(), write: OPTION.text(true) }, ['input']);
     if (args.live !== undefined) {
       if (args.input !== undefined) throw new UserError(`give a capture file or --live, not both (got "${args.input}" and --live ${args.live})`);
       await captureLive({ ...args, live: args.live });

@@ -44,7 +44,7 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
       .example('$0 decode capture.sr', 'decode a sigrok session')
       .example('sigrok-cli -d fx2lafw -c samplerate=24m -O vcd | $0 decode -', 'decode live from a logic analyzer') as unknown as Argv<DecodeArgs>,
   handler: async (args) => {
-    checkOptions(args, { ...INPUT_RULES, input: OPTION.text(true) });
+    checkOptions(args, { ...INPUT_RULES, input: OPTION.text(true) }, ['input']);
     const colour = useColour();
     const progress = new Progress(args.input, args.input);
     const { opened, sum } = await openInput(args.input, args, progress);

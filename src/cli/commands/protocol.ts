@@ -42,7 +42,7 @@ const decode: CommandModule<object, DecodeArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the decoded frame as JSON' })
       .example('$0 protocol decode b50100000000000000000000c16e93aa', 'an idle frame') as unknown as Argv<DecodeArgs>,
   handler: (args: ArgumentsCamelCase<DecodeArgs>) => {
-    checkOptions(args, { hex: OPTION.texts() });
+    checkOptions(args, { hex: OPTION.texts() }, ['hex']);
     const bytes = fromHex(args.hex.join(''));
     if (!bytes) throw new UserError('argument is not hex: use pairs of 0-9a-f, optionally separated by spaces or colons');
     const rec = frameAsRecord(bytes);

@@ -51,7 +51,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       captures: OPTION.texts(), against: OPTION.choice(['buddy', 'cpu', 'both']), level: OPTION.choice(COMPARE_LEVELS),
       ignore: OPTION.texts(), speed: OPTION.speed, world: OPTION.text(true).optional(), junit: OPTION.text(true).optional(),
       show: OPTION.wholeAtLeast(0, 'divergences').optional(),
-    });
+    }, ['captures']);
     // yargs drops a lone "-" from a variadic positional: standard input would arrive here as nothing.
     if (!args.captures.length) throw new UserError('replay needs capture files (standard input cannot be replayed: it is read twice)', 2);
     // The replay engine takes null for as fast as possible.

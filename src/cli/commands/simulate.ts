@@ -83,7 +83,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     const { speed } = checkOptions(args, {
       scenario: OPTION.text(true), output: OPTION.texts(), rate: OPTION.wholeIn(1, MAX_SAMPLE_RATE_HZ, 'Hz').optional(),
       seed: OPTION.wholeIn(0, 0xffffffff).optional(), serve: OPTION.text(true).optional(), speed: OPTION.speed,
-    });
+    }, ['scenario']);
     const addr = args.serve === undefined ? null : parseServeAddress(args.serve, args.listen);
     if (typeof addr === 'string') throw new UserError(`--serve ${addr}`);
     const sc = openScenario(args.scenario, args.seed);

@@ -44,7 +44,7 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
     checkOptions(args, {
       ...INPUT_RULES, input: OPTION.text(true).optional(), live: OPTION.text(true).optional(),
       window: OPTION.wholeAtLeast(1, 'records'), baud: OPTION.wholeIn(1, MAX_BAUD, 'baud').optional(),
-    });
+    }, ['input']);
     if (args.live !== undefined) {
       if (args.input !== undefined) throw new UserError(`give a capture file or --live, not both (got "${args.input}" and --live ${args.live})`);
       await viewLive(args.live, args);
