@@ -1,6 +1,8 @@
 /**
- * Every command on bad input, through the real entry point (`node bin/buddyshark.js`), and every
- * option that takes a value with bad values, in process (commandError, as main.ts would run it).
+ * Every command on bad input, through the real entry point (`node bin/buddyshark.js`, three at a
+ * time), and every option that takes a value with bad values, in process (commandError, as main.ts
+ * would run it). Faults found before a command prints anything run in process too, to keep the
+ * file fast; whatever can fail while output flows (cut files, zip entries, streams) is spawned.
  * The error policy they check: no stack trace ever (no stderr line like `    at ...` or
  * `Node.js v20...`), an exit code of 0, 1 (replay divergence, an invalid frame) or 2 (bad input or
  * options), and for a file or option fault one line on stderr that names the file or the option.
@@ -16,7 +18,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { CommandModule } from 'yargs';
-import { messageFor } from '../../src/cli/errors.ts';
+import { exitCodeFor, messageFor } from '../../src/cli/errors.ts';
 import { captureCommand } from '../../src/cli/commands/capture.ts';
 import { decodeCommand } from '../../src/cli/commands/decode.ts';
 import { infoCommand } from '../../src/cli/commands/info.ts';
@@ -173,6 +175,11 @@ const TRACE = [/^\s+at /, /Node\.js v\d/];
 
 interface Case {
   readonly args: readonly string[];
+  /**
+   * Run in this process with this command module (as main.ts would: its one line and exit code,
+   * or the stack of an error that is not user-facing). Only for faults found before any output.
+   */
+  readonly via?: unknown;
   /** Expected exit code (2: bad input or option; 1: replay divergence or an invalid frame). */
   readonly code: 0 | 1 | 2;
   /** The one error line (after "buddyshark: "), naming the file or option; absent for exit 0. */
@@ -192,15 +199,25 @@ function check(c: Case, r: Run): void {
   assert.match(errors[0].replace(/^buddyshark: /, ''), c.error, what);
 }
 
+async function runInProcess(command: unknown, args: readonly string[]): Promise<Run> {
+  const err = await commandError(command as CommandModule<object, never>, args);
+  const code = process.exitCode;
+  process.exitCode = undefined;
+  if (err === null) return { code: typeof code === 'number' ? code : 0, stdout: '', stderr: '' };
+  const message = messageFor(err);
+  if (message === null) return { code: null, stdout: '', stderr: err instanceof Error ? (err.stack ?? String(err)) : String(err) };
+  return { code: exitCodeFor(err), stdout: '', stderr: `buddyshark: ${message}\n` };
+}
+
 const out = (name: string): string => at(`out-${name}`);
 const DEMO_GZ = join(ROOT, 'captures/golden/demo.pcapng.gz');
 
 const FILE_CASES: Case[] = [
   // decode: every hostile file.
-  { args: ['decode', F.missing], code: 2, error: about(F.missing, 'open: no such file') },
-  { args: ['decode', F.dir], code: 2, error: about(F.dir) },
-  { args: ['decode', F.empty], code: 2, error: about(F.empty) },
-  { args: ['decode', F.random], code: 2, error: about(F.random, 'byte 0: ') },
+  { args: ['decode', F.missing], code: 2, error: about(F.missing, 'open: no such file'), via: decodeCommand },
+  { args: ['decode', F.dir], code: 2, error: about(F.dir), via: decodeCommand },
+  { args: ['decode', F.empty], code: 2, error: about(F.empty), via: decodeCommand },
+  { args: ['decode', F.random], code: 2, error: about(F.random, 'byte 0: '), via: decodeCommand },
   { args: ['decode', F.cutPcapng], code: 2, error: about(F.cutPcapng, 'byte \\d+: .*cut short') },
   { args: ['decode', F.hugePcapng], code: 2, error: about(F.hugePcapng, 'byte 68: captured length 2147483646 runs past the end of its block') },
   { args: ['decode', F.hugeGz], code: 2, error: about(F.hugeGz, 'byte 68: captured length 2147483646') },
@@ -218,8 +235,8 @@ const FILE_CASES: Case[] = [
   { args: ['decode', F.headerCsv], code: 0 },
   { args: ['decode', F.badNdjson], code: 2, error: about(F.badNdjson, 'line 1: field startNs is not a number') },
   { args: ['decode', F.cutNdjson], code: 2, error: about(F.cutNdjson, 'line 1') },
-  { args: ['decode', F.hugeSsid], code: 2, error: about(F.hugeSsid, 'line 11, column 9: world\\.aps\\.0\\.ssid: longer than 32 bytes') },
-  { args: ['decode', F.dir, '--format', 'pcapng'], code: 2, error: about(F.dir, 'read: is a directory') },
+  { args: ['decode', F.hugeSsid], code: 2, error: about(F.hugeSsid, 'line 11, column 9: world\\.aps\\.0\\.ssid: longer than 32 bytes'), via: decodeCommand },
+  { args: ['decode', F.dir, '--format', 'pcapng'], code: 2, error: about(F.dir, 'read: is a directory'), via: decodeCommand },
   { args: ['decode', '-'], code: 2, error: /^<stdin>: byte 0: empty input/ },
   { args: ['decode', '-'], stdin: noise(4096, 11), code: 2, error: /^<stdin>: / },
   { args: ['decode', '-', '--channels', 'miso=9'], stdin: vcd, code: 2, error: /^<stdin>: --channels: miso=9: no such channel/ },
@@ -228,12 +245,12 @@ const FILE_CASES: Case[] = [
   { args: ['decode', join(ROOT, 'test/fixtures/sources/sigrok.vcd'), '--channels', 'miso=9'], code: 2, error: /sigrok\.vcd: --channels: miso=9: no such channel; the file has 0:"CLK", 1:"MOSI", 2:"MISO", 3:"CS#"$/ },
   { args: ['decode', join(ROOT, 'test/fixtures/sources/sigrok.vcd'), '--glitch', '-1'], code: 2, error: /^--glitch must be a number of ns >= 0 \(got -1\)$/ },
   { args: ['decode', F.cutPcapng, '--format', 'tiff'], code: 2, error: /format/ },
-  { args: ['decode', F.random, '--format', 'vcd'], code: 2, error: about(F.random) },
-  { args: ['decode', F.random, '--format', 'sigrok-sr'], code: 2, error: about(F.random) },
-  { args: ['decode', F.random, '--format', 'ndjson'], code: 2, error: about(F.random) },
+  { args: ['decode', F.random, '--format', 'vcd'], code: 2, error: about(F.random), via: decodeCommand },
+  { args: ['decode', F.random, '--format', 'sigrok-sr'], code: 2, error: about(F.random), via: decodeCommand },
+  { args: ['decode', F.random, '--format', 'ndjson'], code: 2, error: about(F.random), via: decodeCommand },
   // info: pcapng summaries.
-  { args: ['info', F.missing], code: 2, error: about(F.missing) },
-  { args: ['info', F.dir], code: 2, error: about(F.dir) },
+  { args: ['info', F.missing], code: 2, error: about(F.missing), via: infoCommand },
+  { args: ['info', F.dir], code: 2, error: about(F.dir), via: infoCommand },
   { args: ['info', F.empty], code: 0 },
   { args: ['info', F.random], code: 2, error: about(F.random, 'byte 0: ') },
   { args: ['info', F.hugePcapng], code: 2, error: about(F.hugePcapng, 'byte 68: ') },
@@ -241,10 +258,10 @@ const FILE_CASES: Case[] = [
   { args: ['capture', F.hugePcapng, '-w', out('huge.pcapng')], code: 2, error: about(F.hugePcapng, 'byte 68: ') },
   { args: ['capture', F.noSck, '-w', out('no-sck.pcapng')], code: 2, error: about(F.noSck, 'channels: no SCK channel') },
   { args: ['capture', F.cutPcapng, '-w', out('cut.pcapng')], code: 2, error: about(F.cutPcapng, 'byte \\d+: .*cut short') },
-  { args: ['capture', 'demo', '-w', F.existingVcd], code: 2, error: new RegExp(`${esc(F.existingVcd)}.*exists`) },
-  { args: ['capture', 'demo', '-w', F.dir], code: 2, error: new RegExp(`^${esc(F.dir)} already exists`) },
-  { args: ['capture', 'demo', '-w', F.dir, '--force'], code: 2, error: about(F.dir, 'is a directory') },
-  { args: ['capture', 'demo', '-w', join(F.missing, 'x.pcapng')], code: 2, error: new RegExp(esc(join(F.missing, 'x.pcapng'))) },
+  { args: ['capture', 'demo', '-w', F.existingVcd], code: 2, error: new RegExp(`${esc(F.existingVcd)}.*exists`), via: captureCommand },
+  { args: ['capture', 'demo', '-w', F.dir], code: 2, error: new RegExp(`^${esc(F.dir)} already exists`), via: captureCommand },
+  { args: ['capture', 'demo', '-w', F.dir, '--force'], code: 2, error: about(F.dir, 'is a directory'), via: captureCommand },
+  { args: ['capture', 'demo', '-w', join(F.missing, 'x.pcapng')], code: 2, error: new RegExp(esc(join(F.missing, 'x.pcapng'))), via: captureCommand },
   { args: ['capture', '--live', 'ftp://127.0.0.1:9', '-w', out('ftp.pcapng')], code: 2, error: /^ftp:\/\/127\.0\.0\.1:9: / },
   { args: ['capture', '--live', '-', '-w', out('stdin.pcapng')], stdin: noise(4096, 13), code: 2, error: /^<stdin>: / },
   // view: not on a terminal it prints the summary; faults are still one line.
@@ -252,23 +269,23 @@ const FILE_CASES: Case[] = [
   { args: ['view', F.noSck], code: 2, error: about(F.noSck, 'channels: no SCK channel') },
   { args: ['view', '--live', 'tcp://127.0.0.1:9'], code: 2, error: /^view --live needs a terminal/ },
   // replay.
-  { args: ['replay', F.missing], code: 2, error: about(F.missing) },
+  { args: ['replay', F.missing], code: 2, error: about(F.missing), via: replayCommand },
   { args: ['replay', DEMO_GZ, '--level', 'bits'], code: 2, error: /Invalid values: Argument: level/ },
   { args: ['replay', F.hugePcapng], code: 2, error: about(F.hugePcapng) },
   { args: ['replay', F.cutGz], code: 2, error: about(F.cutGz) },
   { args: ['replay', F.badNdjson], code: 2, error: about(F.badNdjson, 'line 1: ') },
-  { args: ['replay', DEMO_GZ, '--world', F.syntax], code: 2, error: /syntax\.json: / },
-  { args: ['replay', DEMO_GZ, '--world', F.hugeSsid], code: 2, error: /huge-ssid\.json: world\.aps\.0\.ssid: longer than 32 bytes/ },
+  { args: ['replay', DEMO_GZ, '--world', F.syntax], code: 2, error: /syntax\.json: /, via: replayCommand },
+  { args: ['replay', DEMO_GZ, '--world', F.hugeSsid], code: 2, error: /huge-ssid\.json: world\.aps\.0\.ssid: longer than 32 bytes/, via: replayCommand },
   // simulate: scenario files, named as given, with the line and column.
   { args: ['simulate', F.hugeSsid], code: 2, error: about(F.hugeSsid, 'line 11, column 9: world\\.aps\\.0\\.ssid: longer than 32 bytes') },
-  { args: ['simulate', F.ssid33], code: 2, error: about(F.ssid33, 'line \\d+, column \\d+: steps\\.0\\.ssid: longer than 32 bytes') },
-  { args: ['simulate', F.syntax], code: 2, error: about(F.syntax, "line 4, column 3: not valid JSON: expected ',' or '}'") },
-  { args: ['simulate', F.dir], code: 2, error: about(F.dir) },
-  { args: ['simulate', F.missing], code: 2, error: new RegExp(`^${esc(F.missing)}: no such scenario`) },
-  { args: ['simulate', F.random], code: 2, error: about(F.random) },
+  { args: ['simulate', F.ssid33], code: 2, error: about(F.ssid33, 'line \\d+, column \\d+: steps\\.0\\.ssid: longer than 32 bytes'), via: simulateCommand },
+  { args: ['simulate', F.syntax], code: 2, error: about(F.syntax, "line 4, column 3: not valid JSON: expected ',' or '}'"), via: simulateCommand },
+  { args: ['simulate', F.dir], code: 2, error: about(F.dir), via: simulateCommand },
+  { args: ['simulate', F.missing], code: 2, error: new RegExp(`^${esc(F.missing)}: no such scenario`), via: simulateCommand },
+  { args: ['simulate', F.random], code: 2, error: about(F.random), via: simulateCommand },
   { args: ['simulate', 'demo', '-o', F.existingVcd], code: 2, error: new RegExp(`^${esc(F.existingVcd)} exists`) },
-  { args: ['simulate', 'demo', '-o', at('existing-too.vcd'), '-o', out('sim.bogus')], code: 2, error: /sim\.bogus/ },
-  { args: ['simulate', 'demo', '-o', join(F.missing, 'x.pcapng')], code: 2, error: new RegExp(esc(join(F.missing, 'x.pcapng'))) },
+  { args: ['simulate', 'demo', '-o', at('existing-too.vcd'), '-o', out('sim.bogus')], code: 2, error: /sim\.bogus/, via: simulateCommand },
+  { args: ['simulate', 'demo', '-o', join(F.missing, 'x.pcapng')], code: 2, error: new RegExp(esc(join(F.missing, 'x.pcapng'))), via: simulateCommand },
   // protocol.
   { args: ['protocol', 'decode', 'zz'], code: 2, error: /^argument is not hex/ },
   { args: ['protocol', 'decode', 'b5'], code: 1, error: /^not a valid frame: / },
@@ -277,7 +294,7 @@ const FILE_CASES: Case[] = [
   { args: ['protocol', 'vectors', '--json'], code: 0 },
   // wireshark: a folder that is a file.
   { args: ['wireshark', 'install', '--dir', F.plainFile, '--no-extcap'], code: 2, error: new RegExp(esc(F.plainFile)) },
-  { args: ['wireshark', 'install', '--dir', at('plugins'), '--extcap-dir', F.plainFile], code: 2, error: new RegExp(esc(F.plainFile)) },
+  { args: ['wireshark', 'install', '--dir', at('plugins'), '--extcap-dir', F.plainFile], code: 2, error: new RegExp(esc(F.plainFile)), via: wiresharkCommand },
   // extcap: Wireshark's questions with bad values.
   { args: ['extcap', '--capture', '--fifo', out('x'), '--baud', 'fast'], code: 2, error: /^extcap: --baud: / },
   { args: ['extcap'], code: 2, error: /^extcap: nothing asked/ },
@@ -290,11 +307,14 @@ const FILE_CASES: Case[] = [
 ];
 
 describe('every command on bad input, through bin/buddyshark.js', { concurrency: 1 }, () => {
-  it('all cases, three processes at a time', async (t) => {
-    const results = await pool(FILE_CASES, 3, (c) => run(c.args, c.stdin));
-    for (let i = 0; i < FILE_CASES.length; i++) {
-      const c = FILE_CASES[i];
-      await t.test(c.args.map((a) => a.replace(`${dir}/`, '').slice(0, 40)).join(' '), () => check(c, results[i]));
+  it('all cases, three processes at a time (and faults found before any output in process)', async (t) => {
+    const runs = new Map<Case, Run>();
+    const spawned = FILE_CASES.filter((c) => c.via === undefined);
+    (await pool(spawned, 3, (c) => run(c.args, c.stdin))).forEach((r, i) => runs.set(spawned[i], r));
+    for (const c of FILE_CASES) if (c.via !== undefined) runs.set(c, await runInProcess(c.via, c.args));
+    for (const c of FILE_CASES) {
+      const name = `${c.via ? '(in process) ' : ''}${c.args.map((a) => a.replace(`${dir}/`, '').slice(0, 40)).join(' ')}`;
+      await t.test(name, () => check(c, runs.get(c) as Run));
     }
     // What was decoded before a fault is still a valid file: every block complete, none cut.
     const kept = await summarizePcapng(out('cut.pcapng'));
