@@ -1,27 +1,20 @@
-/** Maps errors to the one-line message and exit code a user sees. Unknown errors return null. */
-import { UserError } from './output.ts';
+/**
+ * Maps errors to the one-line message and exit code a user sees. Every user-facing error of every
+ * layer extends UserFacingError (src/errors.ts); a system error on a named path (ENOENT, EACCES,
+ * ...) is one too. Anything else is a bug: messageFor returns null and main.ts lets its stack show.
+ */
+import { EXIT_BAD_INPUT, isSystemError, systemErrorText, UserFacingError } from '../errors.ts';
 
-/** Errors that describe bad input or a refused action, raised by the layers below the CLI. */
-// Matched by name, so this module stays light (the CLI loads it before any command).
-const INPUT_ERRORS = new Set(['SourceError', 'OutputExistsError', 'ScenarioError', 'ReplayInputError', 'RecordJsonError']);
-
-function isInputError(err: unknown): err is Error {
-  return err instanceof Error && INPUT_ERRORS.has(err.name);
+function isPathError(err: unknown): err is NodeJS.ErrnoException & { path: string } {
+  return isSystemError(err) && typeof err.path === 'string';
 }
 
 export function messageFor(err: unknown): string | null {
-  if (err instanceof UserError || isInputError(err)) return err.message;
-  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && 'path' in err) {
-    const e = err as NodeJS.ErrnoException;
-    const what: Record<string, string> = {
-      ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory', EEXIST: 'already exists (use --force to overwrite)',
-      ENOTDIR: 'not a directory',
-    };
-    return `${e.path}: ${what[e.code ?? ''] ?? e.message}`;
-  }
+  if (err instanceof UserFacingError) return err.message;
+  if (isPathError(err)) return `${err.path}: ${systemErrorText(err)}`;
   return null;
 }
 
 export function exitCodeFor(err: unknown): number {
-  return err instanceof UserError ? err.exitCode : 2;
+  return err instanceof UserFacingError ? err.exitCode : EXIT_BAD_INPUT;
 }

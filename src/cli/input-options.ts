@@ -5,7 +5,8 @@
 import type { Argv } from 'yargs';
 import { MAX_WORD_BITS, spiModeText, type SpiMode } from '../spi/types.ts';
 import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from '../pipeline/open-records.ts';
-import { printError, UserError } from './output.ts';
+import { OPTION } from './option-schema.ts';
+import { printError } from './output.ts';
 import { SourceError } from '../sources/errors.ts';
 import type { Progress } from './progress.ts';
 import type { SpiDetection } from '../spi/detect.ts';
@@ -34,19 +35,25 @@ export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
     .option('analyzer', { type: 'string', describe: 'Saleae analyzer table: which analyzer to read' }) as Argv<T & InputArgs>;
 }
 
-function parseWordBits(args: InputArgs): number {
-  const n = args['word-bits'] ?? 8;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WORD_BITS) throw new UserError(`--word-bits must be an integer from 1 to ${MAX_WORD_BITS} (got ${n})`);
-  return n;
-}
+/** The rules of the input options, for each command's checkOptions shape. */
+export const INPUT_RULES = {
+  format: OPTION.choice(INPUT_FORMATS).optional(),
+  channels: OPTION.text().optional(),
+  mode: OPTION.choice(['auto', '0', '1', '2', '3']).optional(),
+  'cs-active': OPTION.choice(['low', 'high']).optional(),
+  'bit-order': OPTION.choice(['msb', 'lsb']).optional(),
+  glitch: OPTION.atLeast0('ns').optional(),
+  'word-bits': OPTION.wholeIn(1, MAX_WORD_BITS, 'bits').optional(),
+  analyzer: OPTION.text().optional(),
+};
 
+/** `args` passed INPUT_RULES already: this only turns them into the SPI stage's terms. */
 function parseMode(args: InputArgs): SpiMode | 'auto' {
   if (args.mode === undefined || args.mode === 'auto') return 'auto';
   const n = Number(args.mode);
-  if (!Number.isInteger(n) || n < 0 || n > 3) throw new UserError(`--mode must be 0, 1, 2, 3 or auto (got "${args.mode}")`);
   return {
     cpol: (n >> 1) as 0 | 1, cpha: (n & 1) as 0 | 1, bitOrder: args['bit-order'] === 'lsb' ? 'lsb' : 'msb',
-    csActive: args['cs-active'] === 'high' ? 'high' : 'low', wordBits: parseWordBits(args),
+    csActive: args['cs-active'] === 'high' ? 'high' : 'low', wordBits: args['word-bits'] ?? 8,
   };
 }
 
@@ -72,7 +79,7 @@ export async function openInput(path: string, args: InputArgs, _progress?: Progr
     ...(args.channels ? { channels: args.channels } : {}),
     ...(args.analyzer ? { analyzer: args.analyzer } : {}),
     ...(args.glitch !== undefined ? { glitchNs: args.glitch } : {}),
-    wordBits: parseWordBits(args),
+    wordBits: args['word-bits'] ?? 8,
     mode,
     onDetect: (d) => {
       sum.spiMode = `${modeText(d.mode)} (${DETECTED[d.basis]})`;

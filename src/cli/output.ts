@@ -3,6 +3,7 @@
  * piped, and one-line errors. Every command that prints data also has --json.
  */
 import { styleText } from 'node:util';
+import { UserFacingError } from '../errors.ts';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -21,12 +22,9 @@ export function row(cells: readonly string[], widths: readonly number[]): string
   return cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i]) : c)).join(' ').trimEnd();
 }
 
-/** An error a user caused (bad option, bad file): printed as one line, exit code 2. */
-export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
-    this.name = 'UserError';
-  }
+/** An error a user caused at the command line (a bad option or argument): one line, exit code 2. */
+export class UserError extends UserFacingError {
+  override name = 'UserError';
 }
 
 export function printError(message: string): void {

@@ -115,7 +115,7 @@ export async function writeSimOutput(path: string, records: RecordStream, sc: Sc
       const { info, batches } = render();
       // A timescale of one sample keeps sigrok-cli from expanding the file at 1 GHz.
       const step = rate ? 1e9 / rate : 1;
-      const timescale = Number.isInteger(step) ? `${step} ns` : '1 ns';
+      const timescale = step === 1 || step === 10 || step === 100 ? `${step} ns` : '1 ns';
       return `${await writeVcd(info, batches, path, { force: opts.force, timescale })} changes${rate ? ` at ${rate / 1e6} MHz` : ''}`;
     }
     case 'csv': {

@@ -8,8 +8,10 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
+import { UserFacingError } from '../errors.ts';
 
-export class ExportError extends Error {
+/** An export that cannot be written as asked (the output exists, bad export options). */
+export class ExportError extends UserFacingError {
   override name = 'ExportError';
 }
 
@@ -26,7 +28,7 @@ export async function createOutput(path: string, force = false): Promise<Output>
     await once(stream, 'open');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ExportError(code === 'EEXIST' ? `${path} exists: not overwriting it (use force)` : `${path}: ${(e as Error).message}`);
+    throw new ExportError(code === 'EEXIST' ? `${path} exists: not overwriting it (use --force to replace it)` : `${path}: ${(e as Error).message}`);
   }
   let failed: Error | null = null;
   stream.on('error', (e) => {

@@ -13,6 +13,7 @@
  *   parseExtcapArgs(['--capture', '--extcap-interface', 'buddyshark', '--fifo', '/tmp/f', '--raw', 'false'])
  *   // { mode: 'capture', iface: 'buddyshark', fifo: '/tmp/f', raw: false, ... }
  */
+import { UserFacingError } from '../errors.ts';
 import { DEFAULT_BAUD, DEFAULT_SOURCE } from './protocol.ts';
 
 export type ExtcapMode = 'interfaces' | 'dlts' | 'config' | 'filter-check' | 'capture' | 'none';
@@ -35,10 +36,11 @@ export interface ExtcapArgs {
   readonly ignored: readonly string[];
 }
 
-export class ExtcapArgError extends Error {
+export class ExtcapArgError extends UserFacingError {
+  override name = 'ExtcapArgError';
+
   constructor(message: string) {
     super(`extcap: ${message}`);
-    this.name = 'ExtcapArgError';
   }
 }
 

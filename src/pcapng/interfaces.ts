@@ -9,6 +9,7 @@
  *
  * Example: upperPduHeader('buddylink', 'BUDDY', 1)  // 12-tag, 33-tag, 35-tag, end tag: 36 bytes
  */
+import { pad4 } from './options.ts';
 import type { IdbBlock } from './reader.ts';
 
 export const LINKTYPE_ETHERNET = 1;
@@ -56,7 +57,7 @@ const TAG_P2P_DIRECTION = 35;
 
 function tlvText(tag: number, text: string): Buffer {
   const value = Buffer.from(text, 'latin1');
-  const padded = (value.length + 3) & ~3;
+  const padded = pad4(value.length);
   const out = Buffer.alloc(4 + padded);
   out.writeUInt16BE(tag, 0);
   out.writeUInt16BE(padded, 2);

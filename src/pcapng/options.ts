@@ -18,8 +18,13 @@ export const OPT_COMMENT = 1;
 export const OPT_CUSTOM_BINARY_COPY = 2989;
 export const OPT_CUSTOM_BINARY_NOCOPY = 19373;
 
+/**
+ * `n` rounded up to a multiple of 4. In plain arithmetic, not bitwise: a length read from a file is
+ * a u32, and `(n + 3) & ~3` turns one of 2^31 or more negative, which slips past bounds checks.
+ */
 export function pad4(n: number): number {
-  return (n + 3) & ~3;
+  const rest = n % 4;
+  return rest === 0 ? n : n + 4 - rest;
 }
 
 export interface CustomOption {

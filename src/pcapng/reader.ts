@@ -17,6 +17,7 @@
  */
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
+import { isSystemError, systemErrorText } from '../errors.ts';
 import { SourceError } from '../sources/errors.ts';
 import {
   BLOCK_EPB, BLOCK_IDB, BLOCK_SHB, BLOCK_SPB, BYTE_ORDER_MAGIC, EPB_FLAGS, EPB_PACKETID, EPB_QUEUE, IF_DESCRIPTION,
@@ -284,11 +285,12 @@ export class PcapngParser {
     const capLen = r32(20);
     const originalLength = r32(24);
     const end = len - 4;
-    if (28 + pad4(capLen) > end) this.fail(fileAt + 20, `captured length ${capLen} runs past the end of its block`);
+    const optionsAt = 28 + pad4(capLen);
+    if (optionsAt > end) this.fail(fileAt + 20, `captured length ${capLen} runs past the end of its block`);
     let comments: string[] = NO_COMMENTS;
     let custom: CustomOption[] = NO_CUSTOM;
     let flags: number | undefined, packetId: bigint | undefined, queue: number | undefined;
-    let o = 28 + pad4(capLen);
+    let o = optionsAt;
     while (o < end) {
       if (end - o < 4) this.fail(fileAt + o, 'option header cut by the end of its block');
       const code = r16(o);
@@ -348,15 +350,21 @@ export async function* readPcapngBatches(input: string | Readable, opts: ReadOpt
   const source = opts.name ?? (typeof input === 'string' ? input : '<stream>');
   const stream = typeof input === 'string' ? fs.createReadStream(input, { highWaterMark: opts.chunkSize ?? 1 << 20 }) : input;
   const parser = new PcapngParser(source);
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    const out: PcapngBlock[] = [];
-    try {
-      parser.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, out);
-    } catch (err) {
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      const out: PcapngBlock[] = [];
+      try {
+        parser.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, out);
+      } catch (err) {
+        if (out.length) yield out;
+        throw err;
+      }
       if (out.length) yield out;
-      throw err;
     }
-    if (out.length) yield out;
+  } catch (err) {
+    // A read that fails (a directory opens, then EISDIR) carries no path: name the source here.
+    if (isSystemError(err)) throw new SourceError(source, err.syscall ?? 'read', systemErrorText(err));
+    throw err;
   }
   const tail: PcapngBlock[] = [];
   parser.end(tail);

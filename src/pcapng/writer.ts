@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { UserFacingError } from '../errors.ts';
 import { ByteBuffer } from './bytes.ts';
 import { encodeEpb, encodeIdb, encodeShb, type InterfaceOptions, type PcapngPacket, type SectionOptions } from './blocks.ts';
 import { VERSION } from '../paths.ts';
@@ -32,10 +33,11 @@ export interface WriterOptions extends SectionOptions {
 }
 
 /** Thrown by `create` when the output exists and `force` is not set. */
-export class OutputExistsError extends Error {
+export class OutputExistsError extends UserFacingError {
+  override name = 'OutputExistsError';
+
   constructor(readonly path: string) {
     super(`${path} already exists: refusing to overwrite it (use --force to replace it)`);
-    this.name = 'OutputExistsError';
   }
 }
 

@@ -19,7 +19,7 @@ import { runScenario } from '../sim/run.ts';
 import { openScenario, scenarioPath } from './scenario-path.ts';
 import { withSourceTallies } from './source-tallies.ts';
 import type { BuddyRecord, RecordStream, TxnRecord } from '../records/types.ts';
-import { resolveChannels } from '../sources/channel-map.ts';
+import { resolveChannelsOf } from '../sources/channel-map.ts';
 import { openSource } from '../sources/open.ts';
 import type { OpenSourceOptions, SourceFormat } from '../sources/types.ts';
 import { decodeSpi } from '../spi/decode.ts';
@@ -128,7 +128,7 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
   if (src.kind === 'transactions') {
     return { records: withSourceTallies(decodeLink(txnRecords(src.batches), link), src.stats), format: format ?? 'SPI analyzer table', link };
   }
-  const map = resolveChannels(src.info.channels, opts.channels);
+  const map = resolveChannelsOf(src.info.source, src.info.channels, opts.channels);
   let used: SpiMode | null = opts.mode && opts.mode !== 'auto' ? opts.mode : null;
   const spi = decodeSpi(src.info, src.batches, map, {
     mode: opts.mode ?? 'auto', scorer: linkFrameScore,

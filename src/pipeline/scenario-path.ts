@@ -1,12 +1,13 @@
 /** Finds a scenario by path or by name in captures/scenarios/, and loads it (with a seed override). */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { UserFacingError } from '../errors.ts';
 import { loadScenario, type Scenario } from '../sim/index.ts';
 import { ROOT } from '../paths.ts';
 
 /** A scenario that cannot be found or configured as asked (the CLI prints it on one line, exit 2). */
-export class ScenarioError extends Error {
-  override readonly name = 'ScenarioError';
+export class ScenarioError extends UserFacingError {
+  override name = 'ScenarioError';
 }
 
 export const SCENARIO_DIR = join(ROOT, 'captures', 'scenarios');

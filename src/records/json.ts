@@ -3,6 +3,7 @@
  * Byte fields become lower-case hex strings; `decoded` is written for people and scripts but
  * recomputed from `message` on read, so the bytes stay the single source of truth.
  */
+import { UserFacingError } from '../errors.ts';
 import { toHex, fromHex } from '../protocol/bytes.ts';
 import { decodeMessage } from '../protocol/message.ts';
 import { ANOMALY_CODES, type AnomalyCode, type BuddyRecord, type Direction, type LineName } from './types.ts';
@@ -29,7 +30,8 @@ export function recordToJson(r: BuddyRecord): { [k: string]: Json } {
   return toJsonValue(r) as { [k: string]: Json };
 }
 
-export class RecordJsonError extends Error {
+/** A record that is not in buddyshark's JSON form; readers add the file and line (ndjson.ts). */
+export class RecordJsonError extends UserFacingError {
   override name = 'RecordJsonError';
 }
 

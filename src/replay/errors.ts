@@ -1,6 +1,8 @@
+import { UserFacingError } from '../errors.ts';
+
 /** A capture replay cannot use as asked (the CLI prints it on one line and exits 2). */
-export class ReplayInputError extends Error {
-  override readonly name = 'ReplayInputError';
+export class ReplayInputError extends UserFacingError {
+  override name = 'ReplayInputError';
   constructor(readonly capture: string, readonly code: 'no-lines' | 'stdin' | 'empty', reason: string) {
     super(`${capture}: ${reason}`);
   }

@@ -22,7 +22,7 @@ import { FaultPlan } from './faults.ts';
 import { HostStack } from './host/stack.ts';
 import { Rng } from './prng.ts';
 import { checkSteps, floodReport, type SimReport } from './report.ts';
-import type { Scenario } from './scenario.ts';
+import { MAX_VIRTUAL_MS, type Scenario } from './scenario.ts';
 import { Scheduler } from './scheduler.ts';
 import { runSteps, type StepResult } from './script.ts';
 import { World } from './world/world.ts';
@@ -41,7 +41,7 @@ export interface SimRun {
 
 export function runScenario(sc: Scenario, opts: RunOptions = {}): SimRun {
   const batchSize = opts.batchSize ?? 512;
-  const maxNs = opts.maxNs ?? 600e9;
+  const maxNs = opts.maxNs ?? MAX_VIRTUAL_MS * 1e6;
   const sched = new Scheduler();
   const rng = new Rng(sc.seed);
   const bus = new SpiBus(sched, busOptionsFor(sc));

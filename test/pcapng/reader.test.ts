@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { pad4 } from '../../src/pcapng/options.ts';
 import { readPcapng, type PcapngBlock } from '../../src/pcapng/reader.ts';
 import { SourceError } from '../../src/sources/errors.ts';
 import { tmpDir } from './fixtures.ts';
@@ -145,6 +147,76 @@ describe('pcapng reader', () => {
       if (at >= 28) assert.equal(blocks[0]?.type, 'shb');
     });
   }
+
+  it('pads any u32 length to a multiple of 4 without overflowing to a negative number', () => {
+    for (const [n, want] of [[0, 0], [1, 4], [4, 4], [5, 8], [0x7ffffffd, 0x80000000], [0x7fffffff, 0x80000000], [0x80000000, 0x80000000], [0xfffffffd, 0x100000000], [0xffffffff, 0x100000000]]) {
+      assert.equal(pad4(n), want, `pad4(${n})`);
+    }
+  });
+
+  // Lengths a hostile file may hold where the reader does arithmetic on them: each must end in a
+  // SourceError naming the byte, never in a RangeError from Buffer (the bug: 2^31 - 2 passed as -0).
+  const HOSTILE_U32 = [0x7ffffffc, 0x7ffffffd, 0x7ffffffe, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffc, 0xfffffffd, 0xffffffff];
+  const HOSTILE_U16 = [0xfffc, 0xfffd, 0xfffe, 0xffff, 0x8000, 0x7fff];
+  const hostile: [string, Buffer, number][] = [
+    ...HOSTILE_U32.map((n): [string, Buffer, number] => [
+      `an EPB captured length of ${n}`,
+      Buffer.concat([shb(false), idb(false, 1), block(false, 6, Buffer.concat([u32(false, 0), u32(false, 0), u32(false, 0), u32(false, n), u32(false, 4), Buffer.from('abcd')]))]),
+      68,
+    ]),
+    ...HOSTILE_U32.map((n): [string, Buffer, number] => [
+      `an EPB captured length of ${n} in a big-endian section`,
+      Buffer.concat([shb(true), idb(true, 1), block(true, 6, Buffer.concat([u32(true, 0), u32(true, 0), u32(true, 0), u32(true, n), u32(true, 4), Buffer.from('abcd')]))]),
+      68,
+    ]),
+    ...HOSTILE_U16.map((n): [string, Buffer, number] => [
+      `an EPB option length of ${n}`,
+      Buffer.concat([shb(false), idb(false, 1), epb(false, 0, 0, 1, Buffer.of(1), [Buffer.concat([u16(false, 1), u16(false, n)]), Buffer.alloc(8)])]),
+      80,
+    ]),
+    ...HOSTILE_U16.map((n): [string, Buffer, number] => [
+      `an IDB option length of ${n}`,
+      Buffer.concat([shb(false), idb(false, 1, [Buffer.concat([u16(false, 2), u16(false, n)]), Buffer.alloc(8)])]),
+      44,
+    ]),
+    ...HOSTILE_U16.map((n): [string, Buffer, number] => [
+      `an SHB option length of ${n}`,
+      shb(false, [Buffer.concat([u16(false, 4), u16(false, n)]), Buffer.alloc(8)]),
+      24,
+    ]),
+    ...HOSTILE_U32.map((n): [string, Buffer, number] => [`a block total length of ${n}`, Buffer.concat([shb(false), u32(false, 6), u32(false, n), Buffer.alloc(64)]), 32]),
+  ];
+  for (const [what, file, at] of hostile) {
+    it(`refuses ${what} with a SourceError at byte ${at}`, async () => {
+      const { error } = await collect(file, 7);
+      assert.ok(error instanceof SourceError, `got ${String(error)}`);
+      assert.equal(error.where, `byte ${at}`);
+    });
+  }
+
+  it('ends any file with one u32 or u16 field overwritten in a SourceError or a clean read, never another error', async () => {
+    const file = Buffer.concat([
+      shb(false, [opt(false, 4, 'tool'), END]),
+      idb(false, 1, [opt(false, 2, 'eth0'), opt(false, 9, Buffer.of(9)), END]),
+      epb(false, 0, 0, 5, Buffer.from('hello'), [opt(false, 1, 'note'), opt(false, 2, u32(false, 1)), opt(false, 2989, Buffer.alloc(6)), END]),
+      block(false, 3, Buffer.concat([u32(false, 5), Buffer.from('simple')])),
+    ]);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: file.length - 2 }),
+        fc.oneof(fc.constantFrom(...HOSTILE_U32, 0, 1, 12, 28), fc.integer({ min: 0, max: 0xffffffff })),
+        fc.boolean(),
+        async (at, value, wide) => {
+          const bad = Buffer.from(file);
+          if (wide && at + 4 <= bad.length) bad.writeUInt32LE(value, at);
+          else bad.writeUInt16LE(value & 0xffff, at);
+          const { error } = await collect(bad, 11);
+          return error === undefined || error instanceof SourceError;
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
 
   it('streams a file from a path, and names the path in errors', async () => {
     const dir = tmpDir();

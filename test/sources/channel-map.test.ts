@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveChannels } from '../../src/sources/channel-map.ts';
+import { ChannelMapError, resolveChannels, resolveChannelsOf } from '../../src/sources/channel-map.ts';
+import { SourceError } from '../../src/sources/errors.ts';
+import { UserFacingError } from '../../src/errors.ts';
 
 test('maps channels by name and common aliases, case-insensitively', () => {
   assert.deepEqual(resolveChannels(['CLK', 'COPI', 'CIPO', 'CS#', 'rdy', 'Data_Ready', 'nRST']), {
@@ -35,4 +37,42 @@ test('unknown roles, missing channels and duplicate assignments in an explicit m
   assert.throws(() => resolveChannels(['A', 'B', 'C'], 'sck=7,mosi=1,miso=2'), /sck=7: no such channel/);
   assert.throws(() => resolveChannels(['A', 'B', 'C'], 'sck=0,mosi=0,miso=2'), /both sck and mosi/);
   assert.throws(() => resolveChannels(['A', 'B', 'C'], 'sck'), /expected role=channel/);
+});
+
+test('every mapping fault is a user-facing ChannelMapError, on one line, saying which part of --channels is wrong', () => {
+  const cases: [string[], string, RegExp][] = [
+    [['A', 'B', 'C'], 'garbage', /^--channels: "garbage": expected role=channel/],
+    [['X', 'Y', 'Z'], 'sck=a', /^--channels: sck=a: no such channel; the file has 0:"X", 1:"Y", 2:"Z"$/],
+    [['CS#', 'MOSI', 'CLK'], 'miso=9', /^--channels: miso=9: no such channel; the file has 0:"CS#", 1:"MOSI", 2:"CLK"$/],
+    [['A', 'B', 'C'], 'sck=0,sck=1', /^--channels: sck given twice$/],
+    [['A', 'B', 'C'], 'sck=0,mosi=0', /^--channels: channel 0 given to both sck and mosi$/],
+    // Whatever data lines become mandatory, a capture without a clock cannot be decoded.
+    [['MOSI', 'MISO', 'CS'], '', /^channels: no SCK channel: none of 0:"MOSI", 1:"MISO", 2:"CS" is named like sck\//],
+  ];
+  for (const [channels, spec, message] of cases) {
+    assert.throws(() => resolveChannels(channels, spec), (e: unknown) => {
+      assert.ok(e instanceof ChannelMapError && e instanceof UserFacingError, String(e));
+      assert.equal(e.exitCode, 2);
+      assert.match(e.message, message);
+      return true;
+    }, spec);
+  }
+});
+
+test('a channel name with a quote or a line break, and a file of many channels, still give one line', () => {
+  assert.throws(() => resolveChannels(['a"b', 'c\nd'], 'sck=5'), (e: unknown) => e instanceof ChannelMapError && e.message === '--channels: sck=5: no such channel; the file has 0:"a\\"b", 1:"c\\nd"');
+  const many = Array.from({ length: 40 }, (_, i) => `D${i}`);
+  assert.throws(() => resolveChannels(many), (e: unknown) => e instanceof ChannelMapError && /15:"D15" and 24 more is named like/.test(e.message) && !/D16/.test(e.message));
+});
+
+test('resolveChannelsOf names the capture: `x.sr: --channels: miso=9: no such channel; ...`', () => {
+  assert.deepEqual(resolveChannelsOf('x.sr', ['CLK', 'MOSI', 'MISO']), resolveChannels(['CLK', 'MOSI', 'MISO']));
+  assert.throws(() => resolveChannelsOf('x.sr', ['CS#', 'MOSI', 'CLK'], 'miso=9'), (e: unknown) => {
+    assert.ok(e instanceof SourceError);
+    assert.equal(e.source, 'x.sr');
+    assert.equal(e.where, '--channels');
+    assert.equal(e.message, 'x.sr: --channels: miso=9: no such channel; the file has 0:"CS#", 1:"MOSI", 2:"CLK"');
+    return true;
+  });
+  assert.throws(() => resolveChannelsOf('<stdin>', ['D0', 'D1']), (e: unknown) => e instanceof SourceError && /^<stdin>: channels: no SCK channel/.test(e.message));
 });

@@ -8,7 +8,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { createRecordPcapng, writeRecordsToPcapng } from '../../pcapng/sink.ts';
 import { captureLive } from '../live/capture-live.ts';
-import { failIfTruncated, inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { failIfTruncated, INPUT_RULES, inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { checkOptions, OPTION } from '../option-schema.ts';
 import { paint, UserError, useColour, writeJsonLine } from '../output.ts';
 import { Progress } from '../progress.ts';
 import { addToSummary, summaryLines } from '../../records/summary.ts';
@@ -52,6 +53,8 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
         + 'Ctrl-C or SIGTERM ends the capture with a valid file and the summary (a second Ctrl-C exits at once). '
         + 'A dropped connection is retried with backoff and the gap recorded as a capture-gap anomaly.') as unknown as Argv<CaptureArgs>,
   handler: async (args) => {
+    // The live-only options (--duration, --count, --ring, --size, --baud) are checked by captureLive.
+    checkOptions(args, { ...INPUT_RULES, input: OPTION.text(true).optional(), live: OPTION.text(true).optional(), write: OPTION.text(true) }, ['input']);
     if (args.live !== undefined) {
       if (args.input !== undefined) throw new UserError(`give a capture file or --live, not both (got "${args.input}" and --live ${args.live})`);
       await captureLive({ ...args, live: args.live });

@@ -6,7 +6,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { directionArrow, laneOf, summary, TraceMetaIndex, type Lane } from '../../records/describe.ts';
 import { recordToJson } from '../../records/json.ts';
 import type { BuddyRecord } from '../../records/types.ts';
-import { failIfTruncated, inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { failIfTruncated, INPUT_RULES, inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { checkOptions, OPTION } from '../option-schema.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 import { Progress } from '../progress.ts';
 import { addToSummary, captureTime, newSummary, summaryLines } from '../../records/summary.ts';
@@ -48,6 +49,7 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
       .example('$0 decode capture.sr', 'decode a sigrok session')
       .example('sigrok-cli -d fx2lafw -c samplerate=24m -O vcd | $0 decode -', 'decode live from a logic analyzer') as unknown as Argv<DecodeArgs>,
   handler: async (args) => {
+    checkOptions(args, { ...INPUT_RULES, input: OPTION.text(true) }, ['input']);
     const colour = useColour();
     const progress = new Progress(args.input, args.input);
     const { opened, sum } = await openInput(args.input, args, progress);

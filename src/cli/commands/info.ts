@@ -4,6 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { summarizePcapng, type PcapngSummary } from '../../pcapng/summary.ts';
+import { checkOptions, OPTION } from '../option-schema.ts';
 import { paint, row, useColour, writeJsonLine } from '../output.ts';
 import { formatDuration } from '../../records/summary.ts';
 
@@ -42,6 +43,7 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'pcapng file' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<InfoArgs>,
   handler: async (args) => {
+    checkOptions(args, { file: OPTION.text(true) }, ['file']);
     const s = await summarizePcapng(args.file);
     if (args.json) writeJsonLine({ file: args.file, ...s });
     else process.stdout.write(`${infoLines(args.file, s, useColour()).join('\n')}\n`);

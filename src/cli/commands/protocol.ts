@@ -11,6 +11,7 @@ import { VECTORS, formatVector } from '../../protocol/vectors.ts';
 import { detailTree } from '../../records/describe.ts';
 import { toJsonValue } from '../../records/json.ts';
 import type { FrameRecord } from '../../records/types.ts';
+import { checkOptions, OPTION } from '../option-schema.ts';
 import { paint, UserError, writeJsonLine } from '../output.ts';
 import { treeLines } from '../tree.ts';
 
@@ -41,6 +42,7 @@ const decode: CommandModule<object, DecodeArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the decoded frame as JSON' })
       .example('$0 protocol decode b50100000000000000000000c16e93aa', 'an idle frame') as unknown as Argv<DecodeArgs>,
   handler: (args: ArgumentsCamelCase<DecodeArgs>) => {
+    checkOptions(args, { hex: OPTION.texts() }, ['hex']);
     const bytes = fromHex(args.hex.join(''));
     if (!bytes) throw new UserError('argument is not hex: use pairs of 0-9a-f, optionally separated by spaces or colons');
     const rec = frameAsRecord(bytes);

@@ -14,6 +14,7 @@ import { writeJunit } from '../../replay/junit.ts';
 import { reportText } from '../../replay/report-text.ts';
 import { prepareCapture, replayCapture, type ReplayOutcome } from '../../replay/run.ts';
 import { formatDuration } from '../../records/summary.ts';
+import { checkOptions, OPTION } from '../option-schema.ts';
 import { paint, useColour, UserError, writeJsonLine } from '../output.ts';
 import { Progress } from '../progress.ts';
 
@@ -27,13 +28,6 @@ interface ReplayArgs {
   json: boolean;
   junit?: string;
   show?: number;
-}
-
-function speedOf(text: string): number | null {
-  if (text === 'max') return null;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`--speed must be a positive number (times real time) or "max", got "${text}"`, 2);
-  return n;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
@@ -53,10 +47,15 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .example('$0 replay captures/golden/*.pcapng.gz', 'the regression check CI runs')
       .example('$0 replay jig.pcapng --against buddy --level messages --ignore rssi,uptime_ms', 'a hardware capture, tolerant of what varies') as unknown as Argv<ReplayArgs>,
   handler: async (args) => {
+    const checked = checkOptions(args, {
+      captures: OPTION.texts(), against: OPTION.choice(['buddy', 'cpu', 'both']), level: OPTION.choice(COMPARE_LEVELS),
+      ignore: OPTION.texts(), speed: OPTION.speed, world: OPTION.text(true).optional(), junit: OPTION.text(true).optional(),
+      show: OPTION.wholeAtLeast(0, 'divergences').optional(),
+    }, ['captures']);
     // yargs drops a lone "-" from a variadic positional: standard input would arrive here as nothing.
-    if (args.show !== undefined && !(Number.isInteger(args.show) && args.show >= 0)) throw new UserError(`--show must be a whole number of divergences, got ${args.show}`, 2);
     if (!args.captures.length) throw new UserError('replay needs capture files (standard input cannot be replayed: it is read twice)', 2);
-    const speed = speedOf(args.speed);
+    // The replay engine takes null for as fast as possible.
+    const speed = Number.isFinite(checked.speed) ? checked.speed : null;
     const sides: ReplaySide[] = args.against === 'both' ? ['buddy', 'cpu'] : [args.against];
     const colour = useColour();
     const outcomes: ReplayOutcome[] = [];

@@ -13,10 +13,11 @@ import type { Argv, CommandModule } from 'yargs';
 import { drainScenario, runScenario, type SimReport } from '../../sim/index.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 import { openScenario } from '../../pipeline/scenario-path.ts';
-import { outputKind, writeSimOutput } from '../sim-outputs.ts';
+import { outputKind, scenarioBus, writeSimOutput } from '../sim-outputs.ts';
 import { formatDuration } from '../../records/summary.ts';
+import { checkOptions, MAX_SAMPLE_RATE_HZ, OPTION } from '../option-schema.ts';
 import { UserError } from '../output.ts';
-import { parseServeAddress, parseSpeed } from '../../sim/serve/address.ts';
+import { parseServeAddress, type ServeAddress } from '../../sim/serve/address.ts';
 import { serveScenario } from '../../sim/serve/server.ts';
 import type { Scenario } from '../../sim/index.ts';
 
@@ -79,8 +80,19 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .example('$0 simulate demo -o demo.pcapng -o demo.sr', 'a pcapng and a sigrok session of the happy path')
       .example('$0 simulate flood --serve tcp://127.0.0.1:7878 --speed 2', 'a bridge for capture --live tcp://127.0.0.1:7878') as unknown as Argv<SimulateArgs>,
   handler: async (args) => {
+    const { speed } = checkOptions(args, {
+      scenario: OPTION.text(true), output: OPTION.texts(), rate: OPTION.wholeIn(1, MAX_SAMPLE_RATE_HZ, 'Hz').optional(),
+      seed: OPTION.wholeIn(0, 0xffffffff).optional(), serve: OPTION.text(true).optional(), speed: OPTION.speed,
+    }, ['scenario']);
+    const addr = args.serve === undefined ? null : parseServeAddress(args.serve, args.listen);
+    if (typeof addr === 'string') throw new UserError(`--serve ${addr}`);
     const sc = openScenario(args.scenario, args.seed);
-    if (args.serve !== undefined) return serve(sc, args);
+    // The signal renderer draws each clock phase with at least two samples.
+    const { clockHz } = scenarioBus(sc);
+    if (args.rate !== undefined && args.rate < 4 * clockHz) {
+      throw new UserError(`--rate must be at least 4x the scenario's bus clock of ${clockHz} Hz, ${4 * clockHz} Hz (got ${args.rate})`);
+    }
+    if (addr) return serve(sc, addr, speed, args);
     for (const flag of ['loop', 'listen'] as const) if (args[flag]) throw new UserError(`--${flag} needs --serve`);
     for (const o of args.output) outputKind(o); // reject unknown extensions before any work
     const written: { file: string; wrote: string }[] = [];
@@ -103,12 +115,8 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
   },
 };
 
-async function serve(sc: Scenario, args: SimulateArgs): Promise<void> {
+async function serve(sc: Scenario, addr: ServeAddress, speed: number, args: SimulateArgs): Promise<void> {
   if (args.output.length > 0) throw new UserError('--serve streams the run to clients: it cannot be combined with --output');
-  const addr = parseServeAddress(args.serve ?? '', args.listen);
-  if (typeof addr === 'string') throw new UserError(`--serve ${addr}`);
-  const speed = parseSpeed(args.speed);
-  if (typeof speed === 'string') throw new UserError(speed);
   const colour = useColour(process.stderr);
   let server;
   try {

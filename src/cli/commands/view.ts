@@ -13,7 +13,8 @@ import tty from 'node:tty';
 import type { Argv, CommandModule } from 'yargs';
 import { decodeLink } from '../../link/stream.ts';
 import { DEFAULT_WINDOW, LiveView } from '../../tui/live.ts';
-import { inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { INPUT_RULES, inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { checkOptions, MAX_BAUD, OPTION } from '../option-schema.ts';
 import { printError, UserError } from '../output.ts';
 import { addToSummary, newSummary, summaryLines } from '../../records/summary.ts';
 
@@ -40,6 +41,10 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
       .example('$0 view capture.pcapng', 'browse a capture')
       .example('$0 view --live tcp://127.0.0.1:7878', 'follow a bridge') as unknown as Argv<ViewArgs>,
   handler: async (args) => {
+    checkOptions(args, {
+      ...INPUT_RULES, input: OPTION.text(true).optional(), live: OPTION.text(true).optional(),
+      window: OPTION.wholeAtLeast(1, 'records'), baud: OPTION.wholeIn(1, MAX_BAUD, 'baud').optional(),
+    }, ['input']);
     if (args.live !== undefined) {
       if (args.input !== undefined) throw new UserError(`give a capture file or --live, not both (got "${args.input}" and --live ${args.live})`);
       await viewLive(args.live, args);
@@ -64,7 +69,6 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
 };
 
 async function viewLive(spec: string, args: ViewArgs): Promise<void> {
-  if (!Number.isInteger(args.window) || args.window < 1) throw new UserError(`--window must be a whole number of records >= 1 (got ${args.window})`);
   if (!process.stdout.isTTY) throw new UserError('view --live needs a terminal (standard output is not a terminal); use capture --live to record the stream');
   // With the stream on standard input (or stdin not a terminal), keys come from the terminal itself.
   let keys: tty.ReadStream | undefined;

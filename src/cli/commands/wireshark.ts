@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { installExtcapWrapper, personalExtcapDir, type ExtcapDir, type ExtcapInstall } from '../../extcap/install.ts';
+import { checkOptions, OPTION } from '../option-schema.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 import { ROOT } from '../../paths.ts';
 
@@ -42,6 +43,7 @@ const install: CommandModule<object, InstallArgs> = {
       .option('extcap', { type: 'boolean', default: true, describe: 'also install the live-capture extcap (--no-extcap: the dissector only)' })
       .option('json', { type: 'boolean', default: false, describe: 'print what was installed as JSON' }) as unknown as Argv<InstallArgs>,
   handler: (args) => {
+    checkOptions(args, { dir: OPTION.text(true).optional(), 'extcap-dir': OPTION.text(true).optional() });
     const dir = args.dir ?? personalPluginDir();
     mkdirSync(dir, { recursive: true });
     const target = join(dir, 'buddyshark.lua');

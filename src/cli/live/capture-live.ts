@@ -12,6 +12,7 @@ import { RingPcapngSink } from '../../pcapng/ring.ts';
 import { RecordPcapngSink } from '../../pcapng/sink.ts';
 import { PcapngWriter } from '../../pcapng/writer.ts';
 import type { LiveSource, LiveStatus } from '../../sources/live/types.ts';
+import { checkOptions, MAX_BAUD, OPTION } from '../option-schema.ts';
 import { paint, UserError, useColour, writeJsonLine } from '../output.ts';
 import { summaryLines } from '../../records/summary.ts';
 import { LiveCapture, type CaptureSink, type LiveCaptureResult } from './capture-loop.ts';
@@ -34,12 +35,12 @@ export interface CaptureLiveArgs {
 export const MEGABYTE = 1_000_000;
 
 /** Checks the live-only options; throws UserError naming the option. */
-export function checkLiveOptions(a: Pick<CaptureLiveArgs, 'duration' | 'count' | 'ring' | 'size'>): void {
-  if (a.duration !== undefined && !(a.duration > 0)) throw new UserError(`--duration must be a number of seconds > 0 (got ${a.duration})`);
-  if (a.count !== undefined && !(Number.isInteger(a.count) && a.count > 0)) throw new UserError(`--count must be a whole number > 0 (got ${a.count})`);
+export function checkLiveOptions(a: Pick<CaptureLiveArgs, 'duration' | 'count' | 'ring' | 'size' | 'baud'>): void {
+  checkOptions(a, {
+    duration: OPTION.above0('seconds').optional(), count: OPTION.positiveWhole().optional(), ring: OPTION.positiveWhole('files').optional(),
+    size: OPTION.above0('megabytes').optional(), baud: OPTION.wholeIn(1, MAX_BAUD, 'baud').optional(),
+  });
   if ((a.ring === undefined) !== (a.size === undefined)) throw new UserError('--ring and --size go together: --ring N --size MB keeps the newest N files of MB megabytes each');
-  if (a.ring !== undefined && !(Number.isInteger(a.ring) && a.ring > 0)) throw new UserError(`--ring must be a whole number of files > 0 (got ${a.ring})`);
-  if (a.size !== undefined && !(a.size > 0)) throw new UserError(`--size must be a number of megabytes > 0 (got ${a.size})`);
 }
 
 async function openSink(a: CaptureLiveArgs): Promise<CaptureSink & { files?: readonly string[] }> {

@@ -15,7 +15,7 @@ import type { SpiMode } from '../../spi/types.ts';
 import { decodeSpi } from '../../spi/decode.ts';
 import type { SpiDetection } from '../../spi/detect.ts';
 import type { ByteInput } from '../byte-input.ts';
-import { resolveChannels } from '../channel-map.ts';
+import { resolveChannelsOf } from '../channel-map.ts';
 import { SourceError } from '../errors.ts';
 import { readVcd } from '../vcd.ts';
 import type { BridgeFeed } from './bridge-feed.ts';
@@ -117,12 +117,7 @@ async function pumpVcd(chunks: AsyncIterable<Buffer>, queue: RecordQueue, stats:
   const src = await readVcd(input);
   if (src.kind !== 'signals') throw new SourceError(STDIN_NAME, 'byte 0', 'not a signal capture');
   const changes = src.batches;
-  let map;
-  try {
-    map = resolveChannels(src.info.channels, opts.channels);
-  } catch (e) {
-    throw new SourceError(STDIN_NAME, 'channels', (e as Error).message);
-  }
+  const map = resolveChannelsOf(STDIN_NAME, src.info.channels, opts.channels);
   async function* counted(): AsyncGenerator<ChangeBatch> {
     for await (const b of changes) {
       stats.packets += b.length;
