@@ -11,7 +11,7 @@ overlapping: the first bubble starts at the transaction's first byte, the last e
     placed = place(bubbles, slots)   # [(bubble, first slot, last slot)]
 """
 
-from buddylink_core.describe import control_fields, flag_text, fragment_text, trace_text
+from buddylink_core.describe import control_fields, flag_text, fragment_text, hex_text, trace_text
 from buddylink_core.ethernet import summary as ethernet_summary
 from buddylink_core.link import BUDDY, CPU, Anomaly, Frame, channel_name
 from buddylink_core.messages import Message, MessageError
@@ -63,7 +63,7 @@ def _message_bubble(e, metas):
         return Bubble('trace', dict(base, name=d.name or 'variant %d' % d.code, summary=text[len('TRACE '):] if text.startswith('TRACE ') else text))
     if isinstance(d, MessageError):
         return Bubble('invalid', dict(base, channel=channel_name(chan), error='%s: %s' % (d.code, d.detail)))
-    data = dict(base, len=len(e.message), bytes=e.message.hex())
+    data = dict(base, len=len(e.message), bytes=hex_text(e.message))
     if chan == CHANNEL['ethernet']:
         return Bubble('ethernet', dict(data, summary=ethernet_summary(e.message)))
     if chan == CHANNEL['bleHci']:

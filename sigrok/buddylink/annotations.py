@@ -9,7 +9,7 @@ anomaly, as its code and detail).
 """
 
 from .buddylink_core import BUDDY, CPU
-from .buddylink_core.describe import flag_text, fragment_text, frame_text, message_name, message_text
+from .buddylink_core.describe import flag_text, fragment_text, frame_text, hex_text, message_name, message_text
 from .buddylink_core.frame import HEADER_LAYOUT, frame_size
 from .buddylink_core.link import Anomaly, Frame, channel_name
 from .buddylink_core.tables import HEADER_SIZE, TRAILER_SIZE
@@ -83,7 +83,7 @@ def _header_marks(direction, parsed, payload, out):
     # The longest text carries the bytes, as the spi decoder's transfer rows do: zoomed in, or
     # from sigrok-cli, the payload can be read (and copied) whole.
     shown = payload[HEADER_SIZE:end]
-    texts = ['payload %d bytes: %s' % (h.length, shown.hex()), 'payload %d bytes' % h.length, 'payload', 'P']
+    texts = ['payload %d bytes: %s' % (h.length, hex_text(shown)), 'payload %d bytes' % h.length, 'payload', 'P']
     out.append(Mark(_cls(direction, 'field'), (direction, HEADER_SIZE, end), texts if shown else texts[1:]))
     if parsed.crc:
         got, want = parsed.crc

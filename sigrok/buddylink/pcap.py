@@ -16,4 +16,4 @@ def global_header(snaplen=65535):
 
 
 def record(ns, frame):
-    return struct.pack('<IIII', ns // 1_000_000_000, ns % 1_000_000_000, len(frame), len(frame)) + bytes(frame)
+    return struct.pack('<IIII', ns // 1000000000, ns % 1000000000, len(frame), len(frame)) + bytes(frame)

@@ -135,5 +135,5 @@ class Decoder(srd.Decoder):
         if not self.wrote_pcap_header:
             self.put(0, 0, self.out_binary, [0, pcap.global_header()])
             self.wrote_pcap_header = True
-        ns = int(ss * 1_000_000_000 // self.samplerate) if self.samplerate else 0
+        ns = int(ss * 1000000000 // self.samplerate) if self.samplerate else 0
         self.put(ss, es, self.out_binary, [0, pcap.record(ns, frame)])

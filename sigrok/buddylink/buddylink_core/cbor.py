@@ -15,6 +15,7 @@ are not reproduced: a peer speaking plain RFC 8949 items never sends them.
     decode(bytes.fromhex('a1616101')) == {'a': 1}
 """
 
+import math
 import struct
 
 MAX_DEPTH = 64
@@ -132,13 +133,25 @@ def _simple(data, at, info):
         return None, at
     if info == 23:
         return UNDEFINED, at
-    if info in (25, 26, 27):
-        n, fmt = {25: (2, '>e'), 26: (4, '>f'), 27: (8, '>d')}[info]
+    if info == 25:
+        _need(data, at, 2)
+        return _half((data[at] << 8) | data[at + 1]), at + 2
+    if info in (26, 27):
+        n, fmt = (4, '>f') if info == 26 else (8, '>d')
         _need(data, at, n)
         return struct.unpack(fmt, data[at:at + n])[0], at + n
     if info == 31:
         return _BREAK, at
     raise CborError('simple value at byte %d is not false, true, null or undefined' % (at - 1))
+
+
+def _half(bits):
+    """An IEEE 754 half-precision float (struct's 'e' is newer than the oldest embedded Pythons)."""
+    sign = -1.0 if bits & 0x8000 else 1.0
+    exp, frac = (bits >> 10) & 0x1F, bits & 0x3FF
+    if exp == 0x1F:
+        return sign * float('inf') if frac == 0 else float('nan')
+    return sign * (math.ldexp(frac, -24) if exp == 0 else math.ldexp(frac + 1024, exp - 25))
 
 
 def _array(data, at, count, depth):

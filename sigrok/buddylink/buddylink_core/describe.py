@@ -6,6 +6,7 @@ values, one line per message and per frame.
     frame_text(frame)          -> 'idle seq 5 ack 3 credit 8 epoch 7 [ack]'
 """
 
+import binascii
 import json
 import math
 
@@ -18,6 +19,11 @@ from .tables import CHANNEL, FLAG, TRACE_LEVELS
 _FLAG_WORDS = (('more', 'more'), ('pending', 'pending'), ('ackValid', 'ack'), ('cont', 'cont'))
 
 
+def hex_text(b):
+    """Bytes as lower-case hex (bytes.hex() is newer than the oldest Python libsigrokdecode embeds)."""
+    return binascii.hexlify(bytes(b)).decode('ascii')
+
+
 def flag_text(flags):
     return ','.join(word for name, word in _FLAG_WORDS if flags & FLAG[name]) or '-'
 
@@ -27,7 +33,7 @@ def json_value(v):
     if v is None or v is UNDEFINED:
         return None
     if isinstance(v, bytes):
-        return v.hex()
+        return hex_text(v)
     if isinstance(v, float) and not math.isfinite(v):
         return None
     if isinstance(v, float) and v.is_integer():
@@ -43,7 +49,7 @@ def json_value(v):
 
 def value_text(v):
     if isinstance(v, bytes):
-        return mac_text(v) if len(v) == 6 else v.hex()
+        return mac_text(v) if len(v) == 6 else hex_text(v)
     return json.dumps(json_value(v), ensure_ascii=False, separators=(',', ':'))
 
 
