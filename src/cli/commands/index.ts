@@ -17,6 +17,8 @@ const LOADERS: Readonly<Record<string, () => Promise<AnyCommand>>> = {
   replay: async () => (await import('./replay.ts')).replayCommand as unknown as AnyCommand,
   protocol: async () => (await import('./protocol.ts')).protocolCommand as AnyCommand,
   wireshark: async () => (await import('./wireshark.ts')).wiresharkCommand as AnyCommand,
+  sigrok: async () => (await import('./sigrok.ts')).sigrokCommand as AnyCommand,
+  saleae: async () => (await import('./saleae.ts')).saleaeCommand as AnyCommand,
   extcap: async () => (await import('./extcap.ts')).extcapCommand as AnyCommand,
 };
 
