@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { MAX_WORD_BITS, spiModeText, type SpiMode } from '../spi/types.ts';
 import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from '../pipeline/open-records.ts';
 import { OPTION } from './option-schema.ts';
-import { printError } from './output.ts';
+import { printNote } from './output.ts';
 import { SourceError } from '../sources/errors.ts';
 import type { Progress } from './progress.ts';
 import type { SpiDetection } from '../spi/detect.ts';
@@ -84,9 +84,9 @@ export async function openInput(path: string, args: InputArgs, _progress?: Progr
     onDetect: (d) => {
       sum.spiMode = `${modeText(d.mode)} (${DETECTED[d.basis]})`;
       // Without link frames the mode is an inference or a guess: the user must know which.
-      if (d.basis !== 'frames') printError(`${path}: ${d.note}`);
+      if (d.basis !== 'frames') printNote(`${path}: ${d.note}`);
     },
-    onNote: (text) => printError(text),
+    onNote: (text) => printNote(text),
   });
   sum.format = opened.format;
   sum.link = opened.linkSkipped ?? null;

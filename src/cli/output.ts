@@ -27,6 +27,15 @@ export class UserError extends UserFacingError {
   override name = 'UserError';
 }
 
+/**
+ * A fact the user should know that is not a fault (an assumed SPI mode, a skipped link stage):
+ * "buddyshark: note: ...", so people and scripts tell it from the one error line of a failure.
+ */
+export function printNote(message: string): void {
+  const on = useColour(process.stderr);
+  process.stderr.write(`${paint('yellow', 'buddyshark: note:', on)} ${message}\n`);
+}
+
 export function printError(message: string): void {
   process.stderr.write(`${paint('red', 'buddyshark:', useColour(process.stderr))} ${message}\n`);
 }

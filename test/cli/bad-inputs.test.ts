@@ -167,6 +167,7 @@ async function pool<T, R>(jobs: readonly T[], width: number, work: (job: T) => P
 
 /** Lines a command may print besides its one error (notes that say what it does instead). */
 const NOTES = [
+  /^buddyshark: note: /,
   /^buddyshark: view needs a terminal .*; printing the summary instead$/,
   /^buddyshark: .*: no CS channel: transactions framed by clock gaps/,
   /^buddyshark: reading a (bridge stream|VCD) from standard input$/,
@@ -229,7 +230,7 @@ const FILE_CASES: Case[] = [
   { args: ['decode', F.cutVcd], code: 2, error: about(F.cutVcd) },
   { args: ['decode', F.garbageVcd], code: 2, error: about(F.garbageVcd, 'line \\d+') },
   { args: ['decode', F.noSck], code: 2, error: about(F.noSck, 'channels: no SCK channel: none of 0:"D9", 1:"MOSI", 2:"MISO", 3:"CS#"') },
-  { args: ['decode', F.noData, '--channels', 'sck=0'], code: 2, error: about(F.noData, 'channels: no M[IO]S[IO] channel') },
+  { args: ['decode', F.noData, '--channels', 'sck=0'], code: 2, error: about(F.noData, 'channels: no MOSI or MISO channel') },
   { args: ['decode', F.cutCsv], code: 2, error: about(F.cutCsv) },
   // A header and no rows is an empty capture, not a broken one.
   { args: ['decode', F.headerCsv], code: 0 },

@@ -373,4 +373,4 @@ TRACE_BODIES = {
 }
 
 # Every anomaly code a buddyshark record can carry.
-ANOMALY_CODES = ("cs-glitch", "mid-transaction-start", "partial-word", "clock-outside-cs", "truncated-capture", "bad-sync", "bad-version", "header-crc", "payload-crc", "oversized", "truncated", "reserved-flags", "lost-frames", "repeat-frame", "buddy-reset", "stale-epoch", "fragment-abandoned", "bad-cbor", "schema", "unknown-message", "credit-overrun", "capture-gap", "source-error", "stream-resync", "bridge-reset")
+ANOMALY_CODES = ("cs-glitch", "mid-transaction-start", "partial-word", "clock-outside-cs", "truncated-capture", "bad-sync", "bad-version", "header-crc", "payload-crc", "oversized", "truncated", "reserved-flags", "lost-frames", "repeat-frame", "buddy-reset", "stale-epoch", "fragment-abandoned", "bad-cbor", "schema", "unknown-message", "credit-overrun", "no-link-frames", "capture-gap", "source-error", "stream-resync", "bridge-reset", "unknown-values", "analyzer-errors", "bad-packets")
