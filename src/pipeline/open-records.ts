@@ -58,7 +58,7 @@ export interface OpenedRecords {
   readonly truncatedAt?: () => number | undefined;
 }
 
-async function sniff(path: string): Promise<InputFormat | null> {
+export async function sniff(path: string): Promise<InputFormat | null> {
   if (path === '-') return null;
   // A shipped scenario's name (`demo`), or a scenario file: the simulator is the source.
   const sc = scenarioPath(path);
@@ -160,7 +160,7 @@ function linkNeeds(map: ChannelMap, wordBits: number): string | null {
 }
 
 /** Set when a gzip stream stops before its end: the compressed bytes read. */
-interface GzipCut {
+export interface GzipCut {
   at?: number;
 }
 
@@ -169,7 +169,7 @@ interface GzipCut {
  * cut short (a capture still being written, a partial copy) ends the stream after everything
  * decompressed so far, and is reported through `cut`, so what was captured is still read.
  */
-async function* gunzipChunks(path: string, cut: GzipCut): AsyncGenerator<Buffer> {
+export async function* gunzipChunks(path: string, cut: GzipCut): AsyncGenerator<Buffer> {
   const gz = createGunzip({ chunkSize: 1 << 20 }); // big chunks: fewer batches through every stage
   const file = createReadStream(path);
   file.on('error', (e) => gz.destroy(e));

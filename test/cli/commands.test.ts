@@ -115,6 +115,20 @@ describe('buddyshark CLI', () => {
     assert.equal(s.truncated, false);
   });
 
+  it('info reads a .pcapng.gz like decode does, and reports a cut one as truncated', () => {
+    const gz = join(ROOT, 'captures/golden/demo.pcapng.gz');
+    const whole = JSON.parse(cli(['info', gz, '--json']).stdout) as { packets: number; truncated: boolean };
+    assert.equal(whole.truncated, false);
+    assert.equal(whole.packets, 199);
+    const cut = join(dir, 'cut.pcapng.gz');
+    writeFileSync(cut, readFileSync(gz).subarray(0, 3000));
+    const r = cli(['info', cut, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { packets: number; truncated: boolean };
+    assert.equal(s.truncated, true);
+    assert.ok(s.packets > 0 && s.packets < 199);
+  });
+
   it('simulate exits 0 when the scenario expectations hold and reports them as JSON', () => {
     const r = cli(['simulate', 'wrong-passphrase', '--json']);
     assert.equal(r.status, 0);

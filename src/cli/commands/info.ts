@@ -3,6 +3,8 @@
  * counts, records per kind and channel, directions, the time span, anomalies, truncation.
  */
 import type { Argv, CommandModule } from 'yargs';
+import { Readable } from 'node:stream';
+import { gunzipChunks, sniff, type GzipCut } from '../../pipeline/open-records.ts';
 import { summarizePcapng, type PcapngSummary } from '../../pcapng/summary.ts';
 import { checkOptions, OPTION } from '../option-schema.ts';
 import { paint, row, useColour, writeJsonLine } from '../output.ts';
@@ -44,7 +46,12 @@ export const infoCommand: CommandModule<object, InfoArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<InfoArgs>,
   handler: async (args) => {
     checkOptions(args, { file: OPTION.text(true) }, ['file']);
-    const s = await summarizePcapng(args.file);
+    // A .pcapng.gz reads like the pcapng inside it (as decode and replay read it); a cut one stops
+    // where the compressed data does, which the summary then reports as truncated.
+    const gz = (await sniff(args.file)) === 'pcapng-gz';
+    const cut: GzipCut = {};
+    const read = await summarizePcapng(gz ? Readable.from(gunzipChunks(args.file, cut)) : args.file, gz ? { name: args.file } : {});
+    const s: PcapngSummary = cut.at !== undefined && !read.truncated ? { ...read, truncated: true, truncatedAt: cut.at } : read;
     if (args.json) writeJsonLine({ file: args.file, ...s });
     else process.stdout.write(`${infoLines(args.file, s, useColour()).join('\n')}\n`);
   },
