@@ -12,6 +12,10 @@
  * and prints a table: file, size, samples, our time, sigrok's time, the ratio sigrok/ours (target
  * >= 20x) and our samples/s. Both wall and CPU time (user + sys, children's rusage via
  * `/usr/bin/time`) are shown: the machine is shared, CPU time is the fairer figure.
+ * Then a real signal: the largest capture of the real-hardware corpus (test/fixtures/real/
+ * sigrok-dumps-spi/mx25l1605d/mx25l1605d_read.sr, 8.4 M samples of an SPI flash read at 25 MHz, a
+ * sigrok v1 session), decoded the same way by both with its cases.tsv parameters: a user's file,
+ * not one our simulator drew. At this size start-up weighs in: the ratio is the whole command's.
  * Then the raw-sample decoder alone, in process: openSource(.sr) + decodeSpi (target >= 100 M
  * samples/s), with openSource alone beside it to show where the time goes.
  *
@@ -28,6 +32,8 @@ import { linkFrameScore } from '../src/link/score.ts';
 import { resolveChannels } from '../src/sources/channel-map.ts';
 import { openSource } from '../src/sources/open.ts';
 import { decodeSpi } from '../src/spi/decode.ts';
+import { parseSessionMetadata } from '../src/sources/sigrok-metadata.ts';
+import { listEntries, openZip, readSmallEntry } from '../src/sources/zip-entries.ts';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
@@ -75,6 +81,22 @@ function lastSample(path: string): number {
   let last = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) last = Math.max(last, Number(m[2]));
   return last;
+}
+
+/** Samples in a .sr session: its sample entries' sizes over the unitsize of its metadata. */
+async function sampleCount(path: string): Promise<number> {
+  const zip = await openZip(path);
+  try {
+    const entries = await listEntries(zip, path);
+    const metaEntry = entries.get('metadata');
+    if (!metaEntry) throw new Error(`${path}: no metadata`);
+    const meta = parseSessionMetadata(await readSmallEntry(zip, metaEntry, path), path);
+    let bytes = 0;
+    for (const [name, e] of entries) if (name === meta.capturefile || name.startsWith(`${meta.capturefile}-`)) bytes += e.uncompressedSize;
+    return bytes / meta.unitsize;
+  } finally {
+    zip.close();
+  }
 }
 
 const f1 = (n: number): string => n.toFixed(1);
@@ -136,6 +158,22 @@ try {
       `${f2(ours.wall)} / ${f2(ours.cpu)}`, peerCell, ratioCell,
       `${f1(samples / ours.wall / 1e6)} / ${f1(samples / ours.cpu / 1e6)}`]);
   }
+  // The real signal: both decoders on the corpus's largest capture, with its cases.tsv parameters.
+  const real = fileURLToPath(new URL('../test/fixtures/real/sigrok-dumps-spi/mx25l1605d/mx25l1605d_read.sr', import.meta.url));
+  const realSamples = await sampleCount(real);
+  const oursReal = timed([process.execPath, CLI, 'decode', real, '--json', '--channels', 'cs=0,miso=1,sck=2,mosi=3', '--mode', '0'], '/dev/null');
+  if (oursReal.code !== 0) throw new Error(`buddyshark decode ${real} exited ${oursReal.code}`);
+  let realPeer = '-';
+  let realRatio = '-';
+  if (sigrok) {
+    const peer = timed(['sigrok-cli', '-i', real, '-P', 'spi:clk=SCLK:mosi=MOSI:miso=MISO:cs=CS#', '-A', 'spi=mosi-transfer:miso-transfer'], '/dev/null');
+    if (peer.code !== 0) throw new Error(`sigrok-cli on ${real} exited ${peer.code}`);
+    realPeer = `${f2(peer.wall)} / ${f2(peer.cpu)}`;
+    realRatio = `${f1(peer.wall / oursReal.wall)}x / ${f1(peer.cpu / oursReal.cpu)}x`;
+  }
+  rows.push(['mx25l1605d_read.sr (real)', mb(statSync(real).size), `${f1(realSamples / 1e6)} M`, `${f2(oursReal.wall)} / ${f2(oursReal.cpu)}`,
+    realPeer, realRatio, `${f1(realSamples / oursReal.wall / 1e6)} / ${f1(realSamples / oursReal.cpu / 1e6)}`]);
+
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   console.log();
   for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c])).join('  '));
