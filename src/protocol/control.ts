@@ -31,7 +31,9 @@ export function encodeControl(msg: ControlMessage): Uint8Array {
   const checked = schema.safeParse(msg.body);
   if (!checked.success) throw new TypeError(`invalid ${msg.type} body: ${z.prettifyError(checked.error)}`);
   if (!Number.isInteger(msg.id) || msg.id < 0 || msg.id > 0xffffffff) throw new TypeError(`invalid request id ${msg.id}`);
-  return cborEncode([CONTROL_CODES[msg.type], msg.id, msg.body]);
+  // The schema's output has its keys in the schema's (the spec tables') order, whatever order the
+  // caller built the body in: the spec requires that order of encoders (equal messages, equal bytes).
+  return cborEncode([CONTROL_CODES[msg.type], msg.id, checked.data]);
 }
 
 export function decodeControl(payload: Uint8Array): Result<DecodedControl> {

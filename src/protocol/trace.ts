@@ -49,10 +49,21 @@ export interface UnknownTraceEvent {
 }
 export type DecodedTrace = TraceEvent | UnknownTraceEvent;
 
+/**
+ * The body with its keys in the spec table's (the schema's) order, as encoders must write them; the
+ * values are the caller's own: `fields` is a free map whose names (even "__proto__") stay as given.
+ */
+function inTableOrder(body: object, shape: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const given = new Map(Object.entries(body));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(shape)) if (given.get(key) !== undefined) out[key] = given.get(key);
+  return out;
+}
+
 export function encodeTrace(ev: TraceEvent): Uint8Array {
   const checked = traceBodies[ev.type].safeParse(ev.body);
   if (!checked.success) throw new TypeError(`invalid trace ${ev.type}: ${issueText(checked.error)}`);
-  return cborEncode([TRACE_VARIANTS.indexOf(ev.type), ev.body]);
+  return cborEncode([TRACE_VARIANTS.indexOf(ev.type), inTableOrder(ev.body, traceBodies[ev.type].shape)]);
 }
 
 export function decodeTrace(payload: Uint8Array): Result<DecodedTrace> {

@@ -195,3 +195,17 @@ describe('control decoding of bad input', () => {
     assert.deepEqual(decodeOk(unhex('83' + '1b0000000000000040' + '1a00000001' + 'a0')), { type: 'ok', id: 1, body: {} });
   });
 });
+
+describe('CBOR key order', () => {
+  it('encodes a body in the spec tables\' key order whatever order it was built in, and decodes any order', () => {
+    const inOrder = encodeControl(controlMessage('hello', 1, { protocol: 1, epoch: 7, max_frame: 1536, credit: 8, trace_level: 2, host: 'mnemos' }));
+    const shuffled = encodeControl(controlMessage('hello', 1, { host: 'mnemos', credit: 8, trace_level: 2, epoch: 7, max_frame: 1536, protocol: 1 }));
+    assert.deepEqual(shuffled, inOrder);
+    // A peer that writes the keys in another order is still understood.
+    const foreign = cborEncode([0x01, 1, { host: 'mnemos', trace_level: 2, credit: 8, max_frame: 1536, epoch: 7, protocol: 1 }]);
+    assert.notDeepEqual(foreign, inOrder);
+    const d = decodeControl(foreign);
+    assert.ok(d.ok);
+    assert.deepEqual(d.value, { type: 'hello', id: 1, body: { protocol: 1, epoch: 7, max_frame: 1536, credit: 8, trace_level: 2, host: 'mnemos' } });
+  });
+});

@@ -128,3 +128,11 @@ describe('trace decoding of bad input', () => {
     assert.throws(() => encodeTrace({ type: 'enter', body: { id: 2n ** 64n } }), TypeError);
   });
 });
+
+describe('trace key order', () => {
+  it('writes a body\'s keys in the spec table\'s order, however the body was built', () => {
+    const a = encodeTrace({ type: 'register_meta', body: { id: 3, name: 'n', target: 't', level: 2, kind: 'event', fields: ['message'] } });
+    const b = encodeTrace({ type: 'register_meta', body: { fields: ['message'], kind: 'event', level: 2, target: 't', name: 'n', id: 3 } });
+    assert.deepEqual(b, a);
+  });
+});
