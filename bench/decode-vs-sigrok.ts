@@ -28,7 +28,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { linkFrameScore } from '../src/link/score.ts';
+import { linkFrameScore } from '../src/link/buddy/score.ts';
 import { resolveChannels } from '../src/sources/channel-map.ts';
 import { openSource } from '../src/sources/open.ts';
 import { decodeSpi } from '../src/spi/decode.ts';

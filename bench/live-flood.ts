@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openScenario } from '../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../src/link/stream.ts';
+import { createLinkStage } from '../src/link/select.ts';
 import { writeRecordsToPcapng } from '../src/pcapng/sink.ts';
 import { drainScenario } from '../src/sim/run.ts';
 import { parseScenario, type ScenarioInput } from '../src/sim/scenario.ts';
@@ -75,7 +76,7 @@ async function consume(file: string, speed: string): Promise<{ samples: Sample[]
     lastCpu = cpu;
   }, 1000);
   const pcap = join(dir, `live-${speed}.pcapng`);
-  await writeRecordsToPcapng(decodeLink(live.records), pcap, { force: true });
+  await writeRecordsToPcapng(decodeLink(live.records, createLinkStage('buddy')), pcap, { force: true });
   clearInterval(timer);
   const wallS = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(cpu0);

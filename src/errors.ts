@@ -39,3 +39,17 @@ export class UserFacingError extends Error {
     super(message);
   }
 }
+
+function isPathError(err: unknown): err is NodeJS.ErrnoException & { path: string } {
+  return isSystemError(err) && typeof err.path === 'string';
+}
+
+/**
+ * The one line a user sees for an error, or null for a bug (whose stack must show): a
+ * UserFacingError's message, or a system error on a named path in a user's words.
+ */
+export function userMessage(err: unknown): string | null {
+  if (err instanceof UserFacingError) return err.message;
+  if (isPathError(err)) return `${err.path}: ${systemErrorText(err)}`;
+  return null;
+}

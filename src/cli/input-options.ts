@@ -7,6 +7,7 @@ import { MAX_WORD_BITS, spiModeText, type SpiMode } from '../spi/types.ts';
 import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from '../pipeline/open-records.ts';
 import { OPTION } from './option-schema.ts';
 import { printNote } from './output.ts';
+import { PROTOCOL_CHOICES, type ProtocolChoice } from '../link/select.ts';
 import { SourceError } from '../sources/errors.ts';
 import type { Progress } from './progress.ts';
 import type { SpiDetection } from '../spi/detect.ts';
@@ -21,6 +22,7 @@ export interface InputArgs {
   glitch?: number;
   'word-bits'?: number;
   analyzer?: string;
+  protocol?: string;
 }
 
 export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
@@ -32,7 +34,11 @@ export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
     .option('bit-order', { type: 'string', choices: ['msb', 'lsb'], default: 'msb', describe: 'bit order (with --mode 0-3)' })
     .option('word-bits', { type: 'number', default: 8, describe: `SPI word width in bits, 1-${MAX_WORD_BITS} (the buddy link uses 8; others show a misconfigured peripheral)` })
     .option('glitch', { type: 'number', describe: 'CS glitch filter in ns (default: 3 samples, or 20 ns)' })
-    .option('analyzer', { type: 'string', describe: 'Saleae analyzer table: which analyzer to read' }) as Argv<T & InputArgs>;
+    .option('analyzer', { type: 'string', describe: 'Saleae analyzer table: which analyzer to read' })
+    .option('protocol', {
+      type: 'string', choices: PROTOCOL_CHOICES as string[], default: 'auto',
+      describe: 'link protocol: the buddy link, an esp-hosted variant, or auto (picked by frame validity, and said)',
+    }) as Argv<T & InputArgs>;
 }
 
 /** The rules of the input options, for each command's checkOptions shape. */
@@ -45,7 +51,13 @@ export const INPUT_RULES = {
   glitch: OPTION.atLeast0('ns').optional(),
   'word-bits': OPTION.wholeIn(1, MAX_WORD_BITS, 'bits').optional(),
   analyzer: OPTION.text().optional(),
+  protocol: OPTION.choice(PROTOCOL_CHOICES).optional(),
 };
+
+/** --protocol, checked by INPUT_RULES already. */
+export function protocolChoice(args: InputArgs): ProtocolChoice {
+  return (args.protocol ?? 'auto') as ProtocolChoice;
+}
 
 /** `args` passed INPUT_RULES already: this only turns them into the SPI stage's terms. */
 function parseMode(args: InputArgs): SpiMode | 'auto' {
@@ -87,8 +99,15 @@ export async function openInput(path: string, args: InputArgs, _progress?: Progr
       if (d.basis !== 'frames') printNote(`${path}: ${d.note}`);
     },
     onNote: (text) => printNote(text),
+    protocol: protocolChoice(args),
+    onPick: (note, protocol, recognised) => {
+      sum.protocol = protocol.id;
+      // The buddy link is what buddyshark decodes unless told: say so only when it is something else.
+      if (protocol.id !== 'buddy' || !recognised) printNote(`${path}: ${note}`);
+    },
   });
   sum.format = opened.format;
+  if (opened.link?.protocol) sum.protocol = opened.link.protocol.id;
   sum.link = opened.linkSkipped ?? null;
   return { opened, sum };
 }

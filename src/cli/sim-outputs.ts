@@ -19,6 +19,7 @@ import type { SpiMode, SpiTransaction } from '../spi/types.ts';
 import { HEADER_SIZE } from '../protocol/constants.ts';
 import { UserError } from './output.ts';
 import { access } from 'node:fs/promises';
+import { createLinkStage } from '../link/select.ts';
 
 export const OUTPUT_KINDS = ['ndjson', 'pcapng', 'vcd', 'csv', 'sr', 'analyzer.csv'] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
@@ -108,7 +109,7 @@ export async function writeSimOutput(path: string, records: RecordStream, sc: Sc
     case 'ndjson':
       return `${await writeNdjson(records, path, opts.force)} transaction-stream records`;
     case 'pcapng': {
-      const c = await writeRecordsToPcapng(decodeLink(records), path, { force: opts.force });
+      const c = await writeRecordsToPcapng(decodeLink(records, createLinkStage('buddy')), path, { force: opts.force });
       return `${c.packets} packets`;
     }
     case 'vcd': {

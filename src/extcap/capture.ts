@@ -20,6 +20,7 @@
  */
 import { closeSync } from 'node:fs';
 import { decodeLink } from '../link/stream.ts';
+import { createLinkStage, type ProtocolChoice } from '../link/select.ts';
 import { writeRecordsToPcapngOutput, type SinkCounts } from '../pcapng/sink.ts';
 import type { BuddyRecord } from '../records/types.ts';
 import { SourceError } from '../sources/errors.ts';
@@ -37,6 +38,8 @@ export interface ExtcapCaptureOptions {
   readonly signal: AbortSignal;
   readonly log?: (line: string) => void;
   readonly timeOffsetSec?: number;
+  /** The link protocol on the bridge (default auto: picked from the first transactions). */
+  readonly protocol?: ProtocolChoice;
 }
 
 export interface ExtcapCaptureResult {
@@ -88,7 +91,7 @@ export async function runExtcapCapture(opts: ExtcapCaptureOptions): Promise<Extc
   let readerGone = false;
   let counts: SinkCounts | null = null;
   try {
-    counts = await writeRecordsToPcapngOutput(decodeLink(received()), fd, {
+    counts = await writeRecordsToPcapngOutput(decodeLink(received(), createLinkStage(opts.protocol ?? 'auto', { onPick: (note) => log(note) })), fd, {
       raw: opts.raw,
       timeOffsetSec: opts.timeOffsetSec ?? 0,
       comments: [`buddyshark extcap: live capture from ${opts.source}`],

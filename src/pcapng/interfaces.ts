@@ -80,8 +80,8 @@ export function upperPduHeader(dissector: string, protocol: string, dir?: 0 | 1)
 }
 
 /** Headers are constant per (dissector, direction): built once. Index: 0 sent, 1 received, 2 none. */
-export function upperPduHeaders(dissector: string): readonly [Uint8Array, Uint8Array, Uint8Array] {
-  return [upperPduHeader(dissector, PROTOCOL_COLUMN, 0), upperPduHeader(dissector, PROTOCOL_COLUMN, 1), upperPduHeader(dissector, PROTOCOL_COLUMN)];
+export function upperPduHeaders(dissector: string, column = PROTOCOL_COLUMN): readonly [Uint8Array, Uint8Array, Uint8Array] {
+  return [upperPduHeader(dissector, column, 0), upperPduHeader(dissector, column, 1), upperPduHeader(dissector, column)];
 }
 
 export interface UpperPdu {

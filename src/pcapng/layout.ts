@@ -2,8 +2,8 @@
  * Byte layouts buddyshark defines inside pcapng packets (all little endian, like the link's own
  * frames); docs/pcapng.md describes them byte by byte. Pure encode/decode, no I/O.
  *
- * - Frame meta, in a custom option (2989, PEN 32473) on buddy-eth, buddy-ble and buddy-link
- *   packets: the FrameRecord fields the packet bytes do not hold.
+ * - A link protocol's meta, in a custom option (2989, PEN 32473) on buddy-eth, buddy-ble and
+ *   buddy-link packets, is its own (the buddy link's frame meta: src/link/buddy/pcapng.ts).
  * - SPI header, the packet data of buddy-spi (USER0) packets: TxnRecord and LineRecord.
  * - Event body, after the exported-PDU TLVs of buddy-events packets: AnomalyRecord.
  *
@@ -15,58 +15,11 @@
  * Decoders return null (or a reason string) for bytes that do not fit; they never throw.
  */
 import { ByteBuffer } from './bytes.ts';
-import { ANOMALY_CODES, type AnomalyCode, type Direction, type LineName } from '../records/types.ts';
-
-export const META_VERSION = 1;
-/** Fixed part of the frame meta: version, bits, fragments, startNs, endNs. */
-export const FRAME_META_SIZE = 20;
-export const MetaBit = {
-  fragments: 0x02,
-  message: 0x04,
-  /** The message is byte-identical to the payload: not stored twice. */
-  messageIsPayload: 0x08,
-  decodedControl: 0x10,
-  decodedTrace: 0x20,
-  /** flags, credit, epoch, seq, ack follow (packets whose data is not the wire frame). */
-  header: 0x40,
-} as const;
+import { ANOMALY_CODE_PATTERN, type AnomalyCode, type Direction, type LineName } from '../records/types.ts';
 
 /** The EPB timestamp (ns) displayed for a record starting at `startNs`. */
 export function startTimestamp(startNs: number): number {
   return Number.isFinite(startNs) && startNs > 0 ? Math.min(Math.floor(startNs), Number.MAX_SAFE_INTEGER) : 0;
-}
-
-export interface FrameMeta {
-  readonly startNs: number;
-  readonly endNs: number;
-  readonly fragments?: number;
-  /** The message, unless it equals the payload. */
-  readonly message?: Uint8Array;
-  readonly messageIsPayload: boolean;
-  readonly decoded?: 'control' | 'trace';
-  readonly header?: { readonly flags: number; readonly credit: number; readonly epoch: number; readonly seq: number; readonly ack: number };
-}
-
-/** Bytes the frame meta takes (without the option's PEN). */
-export function frameMetaSize(m: FrameMeta): number {
-  return FRAME_META_SIZE + (m.header ? 8 : 0) + (m.message && !m.messageIsPayload ? m.message.length : 0);
-}
-
-/** Writes the frame meta into `out` (room for `frameMetaSize(m)` bytes must be reserved). */
-export function writeFrameMeta(out: ByteBuffer, m: FrameMeta): void {
-  let bits = 0;
-  if (m.fragments !== undefined) bits |= MetaBit.fragments;
-  if (m.messageIsPayload) bits |= MetaBit.message | MetaBit.messageIsPayload;
-  else if (m.message) bits |= MetaBit.message;
-  if (m.decoded === 'control') bits |= MetaBit.decodedControl;
-  if (m.decoded === 'trace') bits |= MetaBit.decodedTrace;
-  if (m.header) bits |= MetaBit.header;
-  const fragments = m.fragments ?? 0;
-  if (!Number.isInteger(fragments) || fragments < 0 || fragments > 0xffff) throw new RangeError(`fragments ${fragments} is not in 0..65535`);
-  out.u8(META_VERSION).u8(bits).u16(fragments).f64(m.startNs).f64(m.endNs);
-  const h = m.header;
-  if (h) out.u8(h.flags).u8(h.credit).u8(h.epoch).u8(0).u16(h.seq).u16(h.ack);
-  if (m.message && !m.messageIsPayload) out.bytes(m.message);
 }
 
 /** The reader hands out Buffers already; wrap plain Uint8Arrays only. */
@@ -78,31 +31,6 @@ function build(size: number, fill: (out: ByteBuffer) => void): Uint8Array {
   const out = new ByteBuffer(size);
   fill(out);
   return new Uint8Array(out.view());
-}
-
-export function encodeFrameMeta(m: FrameMeta): Uint8Array {
-  return build(frameMetaSize(m), (out) => writeFrameMeta(out, m));
-}
-
-export function decodeFrameMeta(d: Uint8Array): FrameMeta | null {
-  if (d.length < FRAME_META_SIZE || d[0] !== META_VERSION) return null;
-  const b = asBuffer(d);
-  const bits = b[1];
-  let at = FRAME_META_SIZE;
-  let header: FrameMeta['header'];
-  if (bits & MetaBit.header) {
-    if (b.length < at + 8) return null;
-    header = { flags: b[at], credit: b[at + 1], epoch: b[at + 2], seq: b.readUInt16LE(at + 4), ack: b.readUInt16LE(at + 6) };
-    at += 8;
-  }
-  const messageIsPayload = (bits & MetaBit.messageIsPayload) !== 0;
-  const meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = { startNs: b.readDoubleLE(4), endNs: b.readDoubleLE(12), messageIsPayload };
-  if (bits & MetaBit.fragments) meta.fragments = b.readUInt16LE(2);
-  if (bits & MetaBit.message && !messageIsPayload) meta.message = new Uint8Array(b.subarray(at));
-  if (bits & MetaBit.decodedControl) meta.decoded = 'control';
-  else if (bits & MetaBit.decodedTrace) meta.decoded = 'trace';
-  if (header) meta.header = header;
-  return meta;
 }
 
 // ---- buddy-spi (USER0) header ----
@@ -206,11 +134,14 @@ function u32Field(name: string, v: number | undefined): number {
   return v;
 }
 
+/** Version of the event body (the first byte). */
+const EVENT_VERSION = 1;
+
 export function encodeEventBody(e: EventBody): Uint8Array {
   const code = Buffer.from(e.code, 'latin1');
   const detail = Buffer.from(e.detail, 'utf8');
   const b = Buffer.alloc(EVENT_HEADER_SIZE + code.length + detail.length);
-  b[0] = META_VERSION;
+  b[0] = EVENT_VERSION;
   b[1] = (e.dir ? EventBit.dir : 0) | (e.offset !== undefined ? EventBit.offset : 0) | (e.count !== undefined ? EventBit.count : 0);
   b[2] = e.dir ? DIRS.indexOf(e.dir) : 0;
   b[3] = code.length;
@@ -225,12 +156,13 @@ export function encodeEventBody(e: EventBody): Uint8Array {
 
 export function decodeEventBody(d: Uint8Array): (EventBody & { readonly code: AnomalyCode }) | string {
   const b = asBuffer(d);
-  if (b.length < EVENT_HEADER_SIZE || b[0] !== META_VERSION) return 'event body too short or of an unknown version';
+  if (b.length < EVENT_HEADER_SIZE || b[0] !== EVENT_VERSION) return 'event body too short or of an unknown version';
   const bits = b[1];
   const head = EVENT_HEADER_SIZE;
   if (b.length < head + b[3]) return 'event body shorter than its code';
   const code = b.toString('latin1', head, head + b[3]);
-  if (!(ANOMALY_CODES as readonly string[]).includes(code)) return `anomaly code "${code}" unknown`;
+  // A code this reader does not list (a newer buddyshark, another link protocol) is still read.
+  if (!ANOMALY_CODE_PATTERN.test(code)) return `anomaly code "${code}" is not a kebab-case code`;
   const dir = DIRS[b[2]];
   if (bits & EventBit.dir && dir === undefined) return `direction ${b[2]} unknown`;
   return {

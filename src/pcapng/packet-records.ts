@@ -1,25 +1,20 @@
 /**
  * Packet -> record: the inverse of record-packets.ts. Consumes one EPB read from one of buddyshark's
  * interfaces (identified by `interfaceKeyOf`), emits the BuddyRecord it holds, field for field, or
- * a reason when the bytes do not fit (the source turns that into a `source-error` anomaly).
- * `decoded` is not stored: it is recomputed from the message with decodeControl / decodeTrace when
- * the writer flagged that the record had one.
+ * a reason when the bytes do not fit (the source turns that into a `source-error` anomaly). A link
+ * protocol's packets are read back by its own mapping (src/link/<protocol>/pcapng.ts), which
+ * decodes messages again from their bytes rather than storing them twice.
  *
  * Example: packetToRecord('eth', epb) // { ok: true, record: { kind: 'frame', channel: 2, ... } }
  */
-import { Channel } from '../protocol/constants.ts';
-import { decodeControl } from '../protocol/control.ts';
-import { decodeFrame } from '../protocol/frame.ts';
-import { decodeTrace } from '../protocol/trace.ts';
-import type { BuddyRecord, DecodedPayload, Direction, FrameRecord } from '../records/types.ts';
+import { PCAPNG_MAPPINGS } from '../link/registry.ts';
+import type { BuddyRecord, Direction } from '../records/types.ts';
 import { DIR_INBOUND, DIR_OUTBOUND } from './blocks.ts';
-import { BUDDY_PEN, DISSECTOR_EVENT, DISSECTOR_LINK, parseUpperPdu, type InterfaceKey } from './interfaces.ts';
-import { decodeEventBody, decodeFrameMeta, decodeSpiPacket, type FrameMeta } from './layout.ts';
+import { BUDDY_PEN, DISSECTOR_EVENT, parseUpperPdu, type InterfaceKey } from './interfaces.ts';
+import { decodeEventBody, decodeSpiPacket } from './layout.ts';
 import { timestampToNs, type EpbBlock } from './reader.ts';
 
 export type PacketResult = { readonly ok: true; readonly record: BuddyRecord } | { readonly ok: false; readonly reason: string };
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const bad = (reason: string): PacketResult => ({ ok: false, reason });
 
@@ -37,8 +32,9 @@ function txnOf(epb: EpbBlock): number | undefined {
   return epb.packetId === undefined ? undefined : Number(epb.packetId);
 }
 
-function frameMeta(epb: EpbBlock): FrameMeta | null {
-  for (const c of epb.custom) if (c.pen === BUDDY_PEN) return decodeFrameMeta(c.data);
+/** The meta a link protocol stored in the packet's custom option (PEN 32473), if any. */
+function linkMeta(epb: EpbBlock): Uint8Array | null {
+  for (const c of epb.custom) if (c.pen === BUDDY_PEN) return c.data;
   return null;
 }
 
@@ -48,7 +44,7 @@ export function packetToRecord(key: InterfaceKey, epb: EpbBlock, views = false):
     case 'eth':
     case 'ble':
     case 'link':
-      return framePacket(key, epb);
+      return linkPacket(key, epb);
     case 'spi':
       return spiPacket(epb, views);
     case 'events':
@@ -56,57 +52,31 @@ export function packetToRecord(key: InterfaceKey, epb: EpbBlock, views = false):
   }
 }
 
-function framePacket(key: 'eth' | 'ble' | 'link', epb: EpbBlock): PacketResult {
-  const meta = frameMeta(epb);
-  if (!meta) return bad('frame packet without a readable buddyshark meta option');
-  const dir = direction(epb);
-  if (!dir) return bad('frame packet without a direction in epb_flags');
-  const txn = txnOf(epb);
-  if (txn === undefined) return bad('frame packet without epb_packetid (transaction index)');
-  let channel: number;
-  let payload: Uint8Array;
-  let f: { flags: number; credit: number; epoch: number; seq: number; ack: number };
+/**
+ * A link protocol's packet, read back by its mapping: on buddy-link the exported PDU names it (the
+ * dissector tag), on buddy-eth and buddy-ble the meta option does (its first bytes).
+ */
+function linkPacket(key: 'eth' | 'ble' | 'link', epb: EpbBlock): PacketResult {
+  const meta = linkMeta(epb);
+  let body: Uint8Array = epb.data;
+  let mapping;
   if (key === 'link') {
     const pdu = parseUpperPdu(epb.data);
-    if (!pdu || pdu.dissector !== DISSECTOR_LINK) return bad('buddy-link packet without a "buddylink" exported-PDU header');
-    const frame = decodeFrame(epb.data.subarray(pdu.body));
-    if (!frame.ok) return bad(`buddy-link frame does not decode: ${frame.error.detail}`);
-    const h = frame.value.header;
-    channel = h.channel;
-    payload = new Uint8Array(frame.value.payload);
-    f = h;
+    mapping = pdu ? PCAPNG_MAPPINGS.find((m) => m.dissector === pdu.dissector) : undefined;
+    if (!pdu || !mapping) return bad(`buddy-link packet without the exported-PDU header of a known link protocol (${PCAPNG_MAPPINGS.map((m) => `"${m.dissector}"`).join(', ')})`);
+    body = epb.data.subarray(pdu.body);
   } else {
-    if (!meta.header) return bad(`buddy-${key} packet meta lacks the frame header fields`);
-    channel = key === 'eth' ? Channel.ethernet : Channel.bleHci;
-    if (key === 'ble' && epb.data.length < 4) return bad('buddy-ble packet shorter than its 4-byte direction header');
-    payload = new Uint8Array(key === 'ble' ? epb.data.subarray(4) : epb.data);
-    f = meta.header;
+    mapping = meta ? PCAPNG_MAPPINGS.find((m) => m.ownsMeta(meta)) : undefined;
+    if (!mapping) return bad('frame packet without a readable buddyshark meta option');
+    if (key === 'ble') {
+      if (epb.data.length < 4) return bad('buddy-ble packet shorter than its 4-byte direction header');
+      body = epb.data.subarray(4);
+    }
   }
-  const r: Mutable<FrameRecord> = {
-    kind: 'frame',
-    startNs: meta.startNs,
-    endNs: meta.endNs,
-    txn, dir, channel,
-    flags: f.flags, seq: f.seq, ack: f.ack, credit: f.credit, epoch: f.epoch,
-    payload,
-  };
-  if (meta.fragments !== undefined) r.fragments = meta.fragments;
-  const message = meta.messageIsPayload ? payload : meta.message;
-  if (message !== undefined) r.message = message;
-  if (meta.decoded && message) {
-    const d = redecode(meta.decoded, message);
-    if (d) r.decoded = d;
-  }
-  return { ok: true, record: r };
-}
-
-function redecode(kind: 'control' | 'trace', message: Uint8Array): DecodedPayload | undefined {
-  if (kind === 'control') {
-    const d = decodeControl(message);
-    return d.ok ? { kind: 'control', msg: d.value } : undefined;
-  }
-  const d = decodeTrace(message);
-  return d.ok ? { kind: 'trace', event: d.value } : undefined;
+  const dir = direction(epb);
+  const txn = txnOf(epb);
+  const r = mapping.read(key, body, meta, { ...(dir ? { dir } : {}), ...(txn !== undefined ? { txn } : {}) });
+  return typeof r === 'string' ? bad(r) : { ok: true, record: r };
 }
 
 function spiPacket(epb: EpbBlock, views: boolean): PacketResult {

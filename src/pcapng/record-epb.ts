@@ -6,13 +6,13 @@
  *
  * Example: writeRecordEpb(batchBuffer, record, BUDDY_INTERFACE_IDS) // -> 'eth'
  */
-import type { BuddyRecord, FrameRecord, LineRecord, TxnRecord } from '../records/types.ts';
-import { BLOCK_EPB, DIR_INBOUND, DIR_OUTBOUND, EPB_FLAGS, EPB_PACKETID, encodeEpb } from './blocks.ts';
+import type { BuddyRecord, FrameRecord, LineRecord, LinkRecord, TxnRecord } from '../records/types.ts';
+import { BLOCK_EPB, DIR_INBOUND, DIR_OUTBOUND, EPB_FLAGS, EPB_PACKETID, encodeEpb, type PcapngPacket } from './blocks.ts';
 import type { ByteBuffer } from './bytes.ts';
 import { BUDDY_PEN, type InterfaceKey } from './interfaces.ts';
-import { FRAME_META_SIZE, LINE_HEADER_SIZE, META_VERSION, MetaBit, TXN_HEADER_SIZE, startTimestamp, writeLineHeader, writeTxnHeader } from './layout.ts';
+import { LINE_HEADER_SIZE, TXN_HEADER_SIZE, startTimestamp, writeLineHeader, writeTxnHeader } from './layout.ts';
 import { OPT_CUSTOM_BINARY_COPY, pad4 } from './options.ts';
-import { BLE_PHDR, LINK_HEADERS, recordToPacket, wireFrame, type InterfaceIds } from './record-packets.ts';
+import { mappingOf, planHead, recordToPacket, type InterfaceIds } from './record-packets.ts';
 
 const TWO32 = 0x1_0000_0000;
 
@@ -47,79 +47,40 @@ function line(out: ByteBuffer, r: LineRecord, ids: InterfaceIds): void {
   out.u32(total);
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Last empty frame encoded per direction, by its header fields (idle polls repeat it). */
-const idleKey = [-1, -1];
-const idleKey2 = [-1, -1];
-const idleWire: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
-
 /**
- * Records reach this loop in many object shapes, so every property is read once into a local:
- * repeated megamorphic loads cost more than the encoding itself.
+ * A link record (a buddy frame, another protocol's record) from its mapping's plan: the plan writes
+ * its meta straight into the batch buffer, so nothing is built per packet but the plan's own state.
  */
-function frame(out: ByteBuffer, r: FrameRecord, ids: InterfaceIds): InterfaceKey {
-  const { startNs, endNs, txn, dir, channel, flags, seq, ack, credit, epoch, payload, fragments, message, decoded } = r;
-  const d = dir === 'cpu-to-buddy' ? 0 : 1;
-  const messageIsPayload = message !== undefined && sameBytes(message, payload);
-  let key: 'eth' | 'ble' | 'link' = 'link';
-  if ((channel === 2 || channel === 4) && (flags & 1) === 0 && payload.length > 0 && decoded === undefined && (message === undefined || messageIsPayload)) {
-    key = channel === 2 ? 'eth' : 'ble';
-  }
-  let head: Uint8Array | null = null;
-  let body = payload;
-  if (key === 'ble') head = BLE_PHDR[d];
-  else if (key === 'link') {
-    head = LINK_HEADERS[d];
-    if (payload.length === 0) {
-      const k1 = channel | (flags << 8) | (credit << 16) | (epoch << 24);
-      const k2 = seq | (ack << 16);
-      if (idleKey[d] !== k1 || idleKey2[d] !== k2) {
-        idleWire[d] = wireFrame(r);
-        idleKey[d] = k1;
-        idleKey2[d] = k2;
-      }
-      body = idleWire[d];
-    } else body = wireFrame(r);
-  }
-  const storedMessage = message !== undefined && !messageIsPayload ? message : null;
-  const metaLen = FRAME_META_SIZE + (key === 'link' ? 0 : 8) + (storedMessage ? storedMessage.length : 0);
+function link(out: ByteBuffer, r: FrameRecord | LinkRecord, ids: InterfaceIds): InterfaceKey | null {
+  const m = mappingOf(r);
+  const plan = m.plan(r);
+  if (!plan) return null;
+  const head = planHead(m, plan, r.dir);
+  const body = plan.body;
+  const metaLen = plan.metaLength;
   if (metaLen + 4 > 0xffff) throw new RangeError(`custom option of ${metaLen} bytes exceeds 65531`);
-  const frag = fragments ?? 0;
-  if (!Number.isInteger(frag) || frag < 0 || frag > 0xffff) throw new RangeError(`fragments ${frag} is not in 0..65535`);
-  let bits = 0;
-  if (fragments !== undefined) bits |= MetaBit.fragments;
-  if (messageIsPayload) bits |= MetaBit.message | MetaBit.messageIsPayload;
-  else if (storedMessage) bits |= MetaBit.message;
-  if (decoded !== undefined) bits |= decoded.kind === 'control' ? MetaBit.decodedControl : MetaBit.decodedTrace;
-  if (key !== 'link') bits |= MetaBit.header;
-
   const dataLen = (head ? head.length : 0) + body.length;
   const total = 32 + pad4(dataLen) + 8 + 12 + 8 + pad4(metaLen) + 4;
-  epbHead(out, total, ids[key], startNs, dataLen);
+  epbHead(out, total, ids[plan.iface], r.startNs, dataLen);
   if (head) out.bytes(head);
   out.bytes(body).pad(dataLen);
-  out.u16(EPB_FLAGS).u16(4).u32(d === 0 ? DIR_OUTBOUND : DIR_INBOUND);
-  packetIdOption(out, txn);
-  // Custom option: PEN, then the frame meta (layout.ts writeFrameMeta, inlined).
+  out.u16(EPB_FLAGS).u16(4).u32(r.dir === 'cpu-to-buddy' ? DIR_OUTBOUND : DIR_INBOUND);
+  packetIdOption(out, r.txn);
+  // Custom option: PEN, then the protocol's meta.
   out.u16(OPT_CUSTOM_BINARY_COPY).u16(4 + metaLen).u32(BUDDY_PEN);
-  out.u8(META_VERSION).u8(bits).u16(frag).f64(startNs).f64(endNs);
-  if (key !== 'link') out.u8(flags).u8(credit).u8(epoch).u8(0).u16(seq).u16(ack);
-  if (storedMessage) out.bytes(storedMessage);
+  const at = out.pos;
+  plan.writeMeta(out);
+  if (out.pos - at !== metaLen) throw new RangeError(`${m.dissector} meta wrote ${out.pos - at} bytes, planned ${metaLen}`);
   out.pad(metaLen).u32(0).u32(total);
-  return key;
+  return plan.iface;
 }
 
-/** Writes the record's EPB into `out` and returns the interface it went to. */
-export function writeRecordEpb(out: ByteBuffer, r: BuddyRecord, ids: InterfaceIds): InterfaceKey {
+/** Writes the record's EPB into `out` and returns the interface it went to (null: not written). */
+export function writeRecordEpb(out: ByteBuffer, r: BuddyRecord, ids: InterfaceIds): InterfaceKey | null {
   switch (r.kind) {
     case 'frame':
-      return frame(out, r, ids);
+    case 'link':
+      return link(out, r, ids);
     case 'txn':
       txn(out, r, ids);
       return 'spi';
@@ -127,7 +88,7 @@ export function writeRecordEpb(out: ByteBuffer, r: BuddyRecord, ids: InterfaceId
       line(out, r, ids);
       return 'spi';
     case 'anomaly':
-      encodeEpb(out, recordToPacket(r, ids));
+      encodeEpb(out, recordToPacket(r, ids) as PcapngPacket);
       return 'events';
   }
 }

@@ -2,32 +2,31 @@
  * Record -> packet. Consumes one BuddyRecord, emits the pcapng packet that holds it losslessly
  * (packet-records.ts is the inverse). Which interface each record goes to:
  *
- *   FrameRecord, channel 2, not a fragment, payload not empty, message absent or equal to the
- *     payload, nothing decoded        -> buddy-eth  (the Ethernet frame itself)
- *   FrameRecord, channel 4, same rule -> buddy-ble  (4-byte big-endian direction + H4 bytes)
- *   any other FrameRecord             -> buddy-link (exported-PDU TLVs + the frame re-encoded as on the wire)
+ *   a link protocol's frame or record -> what its PcapngMapping plans (src/link/<protocol>/pcapng.ts):
+ *     eth (a whole Ethernet frame), ble (4-byte big-endian direction + H4 bytes) or link
+ *     (exported-PDU TLVs naming the protocol's dissector + the bytes it gives), with its meta in a
+ *     custom option (2989, PEN 32473)
  *   TxnRecord, LineRecord             -> buddy-spi  (USER0: layout.ts SPI header + MOSI + MISO)
  *   AnomalyRecord                     -> buddy-events (TLVs + event body) with a readable opt_comment
  *
  * Every packet with a direction has it in epb_flags (CPU->buddy outbound, buddy->CPU inbound);
- * epb_packetid is the transaction index where the record has one. Frame fields the bytes do not
- * hold ride in a custom option (2989, PEN 32473, layout.ts "frame meta").
+ * epb_packetid is the transaction index where the record has one.
  *
  * Example: recordToPacket(frameRecord, BUDDY_INTERFACE_IDS) // { interfaceId: 0, timestamp: 1200, data, flags: 1, packetId: 3, custom }
  */
-import { Channel, Flag } from '../protocol/constants.ts';
-import { encodeFrame } from '../protocol/frame.ts';
-import type { AnomalyRecord, BuddyRecord, Direction, FrameRecord } from '../records/types.ts';
+import { PCAPNG_MAPPINGS } from '../link/registry.ts';
+import type { PacketPlan, PcapngMapping } from '../link/protocol.ts';
+import type { AnomalyRecord, BuddyRecord, Direction, FrameRecord, LinkRecord } from '../records/types.ts';
 import { DIR_INBOUND, DIR_OUTBOUND, type PcapngPacket } from './blocks.ts';
-import { BUDDY_INTERFACES, BUDDY_PEN, DISSECTOR_EVENT, DISSECTOR_LINK, upperPduHeaders, type InterfaceKey } from './interfaces.ts';
-import { encodeEventBody, encodeFrameMeta, encodeLineHeader, encodeTxnHeader, startTimestamp, type FrameMeta } from './layout.ts';
+import { ByteBuffer } from './bytes.ts';
+import { BUDDY_INTERFACES, BUDDY_PEN, DISSECTOR_EVENT, upperPduHeaders, type InterfaceKey } from './interfaces.ts';
+import { encodeEventBody, encodeLineHeader, encodeTxnHeader, startTimestamp } from './layout.ts';
 
 export type InterfaceIds = Readonly<Record<InterfaceKey, number>>;
 
 /** The ids interfaces get when written up front in BUDDY_INTERFACES order (what the sink does). */
 export const BUDDY_INTERFACE_IDS: InterfaceIds = Object.fromEntries(BUDDY_INTERFACES.map((i, n) => [i.key, n])) as Record<InterfaceKey, number>;
 
-export const LINK_HEADERS = upperPduHeaders(DISSECTOR_LINK);
 const EVENT_HEADERS = upperPduHeaders(DISSECTOR_EVENT);
 export const BLE_PHDR: readonly Uint8Array[] = [Uint8Array.of(0, 0, 0, 0), Uint8Array.of(0, 0, 0, 1)];
 
@@ -39,28 +38,36 @@ export function dirIndex(dir: Direction): 0 | 1 {
   return dir === 'cpu-to-buddy' ? 0 : 1;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** The mapping that writes a link record (the buddy link's FrameRecords, another protocol's LinkRecords). */
+export function mappingOf(r: FrameRecord | LinkRecord): PcapngMapping {
+  const m = PCAPNG_MAPPINGS.find((x) => x.owns(r));
+  if (!m) throw new TypeError(`no pcapng mapping for ${r.kind === 'link' ? `protocol ${r.protocol}` : 'the buddy link'}`);
+  return m;
 }
 
-/** Where a frame goes: its own link type when the packet bytes are a whole Ethernet frame / HCI packet. */
-export function frameInterface(r: FrameRecord): 'eth' | 'ble' | 'link' {
-  if (r.channel !== Channel.ethernet && r.channel !== Channel.bleHci) return 'link';
-  const whole = (r.flags & Flag.more) === 0 && r.payload.length > 0 && r.decoded === undefined
-    && (r.message === undefined || sameBytes(r.message, r.payload));
-  if (!whole) return 'link';
-  return r.channel === Channel.ethernet ? 'eth' : 'ble';
+/** Exported-PDU headers per mapping (its dissector and column), built once. */
+const pduHeaders = new Map<PcapngMapping, readonly [Uint8Array, Uint8Array, Uint8Array]>();
+export function linkHeaders(m: PcapngMapping): readonly [Uint8Array, Uint8Array, Uint8Array] {
+  let h = pduHeaders.get(m);
+  if (!h) pduHeaders.set(m, (h = upperPduHeaders(m.dissector, m.column)));
+  return h;
 }
 
-export function recordToPacket(r: BuddyRecord, ids: InterfaceIds = BUDDY_INTERFACE_IDS): PcapngPacket {
+/** Where a record's plan puts its bytes: the layer's own prefix, if any, then the plan's body. */
+export function planHead(m: PcapngMapping, plan: PacketPlan, dir: Direction): Uint8Array | null {
+  if (plan.iface === 'ble') return BLE_PHDR[dirIndex(dir)];
+  if (plan.iface === 'link') return linkHeaders(m)[dirIndex(dir)];
+  return null;
+}
+
+/** The packet a record becomes; null for one the file does not hold (see PcapngMapping.plan). */
+export function recordToPacket(r: BuddyRecord, ids: InterfaceIds = BUDDY_INTERFACE_IDS): PcapngPacket | null {
   // The timestamp is for display; startNs and endNs travel exactly in each layout (see layout.ts).
   const ts = startTimestamp(r.startNs);
   switch (r.kind) {
     case 'frame':
-      return framePacket(r, ids, ts);
+    case 'link':
+      return linkPacket(r, ids, ts);
     case 'txn': {
       const head = encodeTxnHeader(r.startNs, r.endNs, r, r.mosi.length, r.miso.length);
       return { interfaceId: ids.spi, timestamp: ts, data: [head, r.mosi, r.miso], packetId: r.txn };
@@ -72,50 +79,17 @@ export function recordToPacket(r: BuddyRecord, ids: InterfaceIds = BUDDY_INTERFA
   }
 }
 
-/** The FrameRecord fields the packet bytes of interface `key` do not hold. */
-export function frameMetaOf(r: FrameRecord, key: 'eth' | 'ble' | 'link'): FrameMeta {
+function linkPacket(r: FrameRecord | LinkRecord, ids: InterfaceIds, ts: number): PcapngPacket | null {
+  const m = mappingOf(r);
+  const plan = m.plan(r);
+  if (!plan) return null;
+  const meta = new ByteBuffer(plan.metaLength);
+  plan.writeMeta(meta);
+  const head = planHead(m, plan, r.dir);
   return {
-    startNs: r.startNs,
-    endNs: r.endNs,
-    fragments: r.fragments,
-    message: r.message,
-    messageIsPayload: r.message !== undefined && sameBytes(r.message, r.payload),
-    decoded: r.decoded?.kind,
-    // A record is its own header: it has flags, credit, epoch, seq and ack.
-    header: key === 'link' ? undefined : r,
+    interfaceId: ids[plan.iface], timestamp: ts, data: head ? [head, plan.body] : plan.body, flags: dirFlags(r.dir), packetId: r.txn,
+    custom: [{ pen: BUDDY_PEN, data: new Uint8Array(meta.view()) }],
   };
-}
-
-function framePacket(r: FrameRecord, ids: InterfaceIds, ts: number): PcapngPacket {
-  const key = frameInterface(r);
-  const meta = encodeFrameMeta(frameMetaOf(r, key));
-  let data: Uint8Array | Uint8Array[];
-  if (key === 'eth') data = r.payload;
-  else if (key === 'ble') data = [BLE_PHDR[dirIndex(r.dir)], r.payload];
-  else {
-    data = [LINK_HEADERS[dirIndex(r.dir)], wireFrame(r)];
-  }
-  return { interfaceId: ids[key], timestamp: ts, data, flags: dirFlags(r.dir), packetId: r.txn, custom: [{ pen: BUDDY_PEN, data: meta }] };
-}
-
-/**
- * The frame as it was on the wire, via encodeFrame (the CRCs make it identical). An idle side
- * repeats the very same empty frame (same seq, ack, credit) poll after poll, so the last empty
- * frame of each direction is kept and reused: encodeFrame costs two CRC calls.
- */
-const lastEmpty: [FrameRecord | null, FrameRecord | null] = [null, null];
-const lastEmptyWire: [Uint8Array, Uint8Array] = [new Uint8Array(0), new Uint8Array(0)];
-export function wireFrame(r: FrameRecord): Uint8Array {
-  if (r.payload.length === 0) {
-    const d = dirIndex(r.dir);
-    const p = lastEmpty[d];
-    if (p && p.channel === r.channel && p.flags === r.flags && p.seq === r.seq && p.ack === r.ack && p.credit === r.credit && p.epoch === r.epoch) {
-      return lastEmptyWire[d];
-    }
-    lastEmpty[d] = r;
-    return (lastEmptyWire[d] = encodeFrame(r));
-  }
-  return encodeFrame(r, r.payload);
 }
 
 /** The readable comment on an anomaly packet, e.g. "anomaly payload-crc: frame CRC 0x.., computed 0x.. (txn 12, buddy-to-cpu)". */

@@ -63,12 +63,19 @@ export class RecordPcapngSink {
           continue;
         }
         const at = out.pos;
+        let key: InterfaceKey | null;
         try {
-          c.byInterface[writeRecordEpb(out, r, this.ids)]++;
+          key = writeRecordEpb(out, r, this.ids);
         } catch (err) {
           out.pos = at; // a record that cannot be encoded (a programming error) leaves no half block
           throw err;
         }
+        if (key === null) {
+          // A record the file does not hold (an idle esp-hosted direction, see its pcapng mapping).
+          c.skipped++;
+          continue;
+        }
+        c.byInterface[key]++;
         c.packets++;
       }
     });

@@ -13,6 +13,7 @@
  *   // { sections: 1, packets: 14, records: { frame: 8, ... }, channels: { control: 3, ... },
  *   //   anomalies: { 'payload-crc': 1 }, firstNs: 100, lastNs: 43000, durationNs: 42900, truncated: false, ... }
  */
+import { channelOf } from '../records/summary.ts';
 import type { Readable } from 'node:stream';
 import { channelName } from '../protocol/constants.ts';
 import type { RecordKind } from '../records/types.ts';
@@ -37,7 +38,7 @@ export interface PcapngSummary {
   userappl: string | null;
   interfaces: InterfaceSummary[];
   packets: number;
-  records: Record<RecordKind, number>;
+  records: Partial<Record<RecordKind, number>> & Record<'txn' | 'line' | 'frame' | 'anomaly', number>;
   /** Frame records per channel name (link, control, ethernet, trace, bleHci, reserved-N). */
   channels: Record<string, number>;
   directions: { 'cpu-to-buddy': number; 'buddy-to-cpu': number };
@@ -95,11 +96,12 @@ export class PcapngSummarizer {
           break;
         }
         const rec = r.record;
-        s.records[rec.kind]++;
+        // Another link protocol's records are counted once there are any (a buddy file shows no `link`).
+        s.records[rec.kind] = (s.records[rec.kind] ?? 0) + 1;
         this.span(rec.startNs, rec.endNs);
-        if (rec.kind === 'frame') {
-          const name = channelName(rec.channel);
-          s.channels[name] = (s.channels[name] ?? 0) + 1;
+        if (rec.kind === 'frame' || rec.kind === 'link') {
+          const name = rec.kind === 'frame' ? channelName(rec.channel) : channelOf(rec);
+          if (name !== null) s.channels[name] = (s.channels[name] ?? 0) + 1;
           s.directions[rec.dir]++;
         } else if (rec.kind === 'anomaly') {
           s.anomalies[rec.code] = (s.anomalies[rec.code] ?? 0) + 1;

@@ -10,11 +10,11 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SourceError } from '../sources/errors.ts';
 import { decodeLink } from '../link/stream.ts';
-import { LinkDecoder } from '../link/decoder.ts';
-import { linkFrameScore } from '../link/score.ts';
+import { candidatesOf, createLinkStage, spiScorerFor, type ProtocolChoice, type SelectedStage } from '../link/select.ts';
+import type { LinkProtocol } from '../link/protocol.ts';
 import type { InterfaceKey } from '../pcapng/interfaces.ts';
 import { readRecordsFromPcapng } from '../pcapng/source.ts';
-import { readNdjsonRecords } from '../records/ndjson.ts';
+import { readNdjsonRecords } from './ndjson-records.ts';
 import { runScenario } from '../sim/run.ts';
 import { openScenario, scenarioPath } from './scenario-path.ts';
 import { withSourceTallies } from './source-tallies.ts';
@@ -40,6 +40,10 @@ export interface OpenRecordsOptions extends OpenSourceOptions {
   /** Called once the SPI mode is known (auto-detected or given). */
   readonly onDetect?: (d: SpiDetection) => void;
   readonly onNote?: (text: string) => void;
+  /** The link protocol, or auto (default): detected from the first transactions. */
+  readonly protocol?: ProtocolChoice;
+  /** Told what auto-detection picked and why (see src/link/select.ts). */
+  readonly onPick?: (note: string, protocol: LinkProtocol, recognised: boolean) => void;
   /** pcapng input: read only these interfaces (see SourceOptions.only). */
   readonly pcapngInterfaces?: ReadonlySet<InterfaceKey>;
   /** pcapng input: raw bytes as views into the read chunks (see SourceOptions.views). */
@@ -50,8 +54,8 @@ export interface OpenedRecords {
   readonly records: RecordStream;
   /** What was read, for the summary ("pcapng", "vcd", "logic-analyzer export", ...). */
   readonly format: string;
-  /** The link decoder, for its statistics after the stream ends (null for pcapng input). */
-  readonly link: LinkDecoder | null;
+  /** The link stage, for its protocol and statistics after the stream ends (null for pcapng input). */
+  readonly link: SelectedStage | null;
   /** Why the link stage did not run on this capture (one data line, words not 8 bits), if it did not. */
   readonly linkSkipped?: string;
   /** After the stream ends: the byte offset where a cut file stopped, if it was cut. */
@@ -96,7 +100,7 @@ async function* txnRecords(batches: AsyncIterable<readonly SpiTransaction[]>): A
 }
 
 /** NDJSON may hold decoded records already (decode --json) or only the transaction stream. */
-async function* relink(records: RecordStream, link: LinkDecoder): AsyncGenerator<BuddyRecord[]> {
+async function* relink(records: RecordStream, link: SelectedStage): AsyncGenerator<BuddyRecord[]> {
   // Frames and link anomalies in the file are dropped and recomputed from the transactions, so a
   // stream decoded by an older buddyshark is decoded afresh by this one.
   async function* lower(): AsyncGenerator<BuddyRecord[]> {
@@ -118,20 +122,27 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
     // A cut .gz is a cut capture like any other: where the compressed file stops comes first.
     return { records: stream, format, link: null, truncatedAt: () => cut.at ?? stream.status.truncatedAt };
   }
-  const link = new LinkDecoder();
+  const choice = opts.protocol ?? 'auto';
+  let used: SpiMode | null = opts.mode && opts.mode !== 'auto' ? opts.mode : null;
+  const stageOptions = {
+    context: () => (used ? `SPI ${spiModeText(used)}` : null),
+    ...(opts.onPick ? { onPick: opts.onPick } : {}),
+  };
   if (format === 'scenario') {
+    // The simulator speaks the buddy link.
+    const link = createLinkStage('buddy', stageOptions);
     const run = runScenario(openScenario(path));
     return { records: decodeLink(run.records, link), format: 'simulated scenario', link };
   }
+  const link = createLinkStage(choice, stageOptions);
   if (format === 'ndjson') return { records: relink(readNdjsonRecords(path), link), format, link };
   const src = await openSource(path, { ...opts, ...(format ? { format } : {}) });
   if (src.kind === 'transactions') {
     return { records: withSourceTallies(decodeLink(txnRecords(src.batches), link), src.stats), format: format ?? 'SPI analyzer table', link };
   }
   const map = resolveChannelsOf(src.info.source, src.info.channels, opts.channels);
-  let used: SpiMode | null = opts.mode && opts.mode !== 'auto' ? opts.mode : null;
   const spi = decodeSpi(src.info, src.batches, map, {
-    mode: opts.mode ?? 'auto', scorer: linkFrameScore,
+    mode: opts.mode ?? 'auto', scorer: spiScorerFor(choice),
     ...(opts.wordBits !== undefined ? { wordBits: opts.wordBits } : {}),
     ...(opts.glitchNs !== undefined ? { glitchNs: opts.glitchNs } : {}),
     onDetect: (d) => {
@@ -141,21 +152,21 @@ export async function openRecords(path: string, opts: OpenRecordsOptions = {}): 
     ...(opts.onNote ? { onNote: opts.onNote } : {}),
   });
   const shown = format ?? 'logic-analyzer export';
-  const skipped = linkNeeds(map, opts.mode && opts.mode !== 'auto' ? opts.mode.wordBits : (opts.wordBits ?? 8));
+  const skipped = linkNeeds(candidatesOf(choice), map, opts.mode && opts.mode !== 'auto' ? opts.mode.wordBits : (opts.wordBits ?? 8));
   if (skipped) {
     opts.onNote?.(`${src.info.source}: ${skipped}: showing the SPI transactions`);
     return { records: withSourceTallies(spi, src.stats), format: shown, link: null, linkSkipped: skipped };
   }
-  const withMode = new LinkDecoder({ context: () => (used ? `SPI ${spiModeText(used)}` : null) });
-  return { records: withSourceTallies(decodeLink(spi, withMode), src.stats), format: shown, link: withMode };
+  return { records: withSourceTallies(decodeLink(spi, link), src.stats), format: shown, link };
 }
 
-/** What the buddy link needs from the SPI stage and this capture lacks, or null. */
-function linkNeeds(map: ChannelMap, wordBits: number): string | null {
-  if (map.mosi < 0 || map.miso < 0) {
-    return `the buddy link needs both MOSI and MISO; this capture has ${map.mosi < 0 ? 'MISO' : 'MOSI'} only`;
+/** What every candidate protocol needs from the SPI stage and this capture lacks, or null. */
+function linkNeeds(candidates: readonly LinkProtocol[], map: ChannelMap, wordBits: number): string | null {
+  const who = candidates.length === 1 ? `the ${candidates[0].title}` : 'every link protocol';
+  if (candidates.every((p) => p.needs.bothDirections) && (map.mosi < 0 || map.miso < 0)) {
+    return `${who} needs both MOSI and MISO; this capture has ${map.mosi < 0 ? 'MISO' : 'MOSI'} only`;
   }
-  if (wordBits !== 8) return `the buddy link uses 8-bit words; these are ${wordBits}-bit words`;
+  if (candidates.every((p) => p.needs.wordBits !== wordBits)) return `${who} uses 8-bit words; these are ${wordBits}-bit words`;
   return null;
 }
 

@@ -6,7 +6,7 @@
 import { UserFacingError } from '../errors.ts';
 import { toHex, fromHex } from '../protocol/bytes.ts';
 import { decodeMessage } from '../protocol/message.ts';
-import { ANOMALY_CODES, type AnomalyCode, type BuddyRecord, type Direction, type LineName } from './types.ts';
+import { ANOMALY_CODE_PATTERN, type AnomalyCode, type BuddyRecord, type Direction, type LineName } from './types.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -92,7 +92,7 @@ export function recordFromJson(o: unknown): BuddyRecord {
       };
     }
     case 'anomaly': {
-      if (!ANOMALY_CODES.includes(j.code as AnomalyCode)) throw new RecordJsonError(`unknown anomaly code ${String(j.code)}`);
+      if (typeof j.code !== 'string' || !ANOMALY_CODE_PATTERN.test(j.code)) throw new RecordJsonError(`anomaly code ${JSON.stringify(j.code)} is not a kebab-case code`);
       if (typeof j.detail !== 'string') throw new RecordJsonError('field detail is not text');
       const txn = optNum('txn');
       const offset = optNum('offset');

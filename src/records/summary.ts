@@ -7,7 +7,7 @@
  * the record count: `anomalies 1: unknown-values 1 (3 values)`.
  */
 import { channelName } from '../protocol/constants.ts';
-import type { BuddyRecord } from '../records/types.ts';
+import type { BuddyRecord, FrameRecord, LinkRecord } from '../records/types.ts';
 
 export interface RecordSummary {
   input: string;
@@ -25,6 +25,8 @@ export interface RecordSummary {
   messages: number;
   /** Why the link stage did not run, when it did not (one data line, words not 8 bits). */
   link: string | null;
+  /** The link protocol decoded (its id), once known; null for inputs already decoded (pcapng). */
+  protocol: string | null;
 }
 
 /** Anomaly codes whose one record counts many occurrences, and what one occurrence is. */
@@ -34,8 +36,17 @@ export const TALLY_UNITS: Readonly<Record<string, readonly [string, string]>> = 
   'bad-packets': ['packet', 'packets'],
 };
 
+/**
+ * The channel a frame is counted under: 'idle', or what it carries ('control', 'ethernet', ...);
+ * null for a link record that is not a frame of its own (a message reassembled from counted frames).
+ */
+export function channelOf(r: FrameRecord | LinkRecord): string | null {
+  if (r.kind === 'link') return r.layer === 'message' ? null : r.channel;
+  return r.channel === 0 && r.payload.length === 0 ? 'idle' : channelName(r.channel);
+}
+
 export function newSummary(input: string, format: string): RecordSummary {
-  return { input, format, records: 0, kinds: {}, channels: {}, anomalies: {}, tallies: {}, firstNs: null, lastNs: null, durationNs: 0, spiMode: null, messages: 0, link: null };
+  return { input, format, records: 0, kinds: {}, channels: {}, anomalies: {}, tallies: {}, firstNs: null, lastNs: null, durationNs: 0, spiMode: null, messages: 0, link: null, protocol: null };
 }
 
 export function addToSummary(s: RecordSummary, batch: readonly BuddyRecord[]): void {
@@ -44,10 +55,10 @@ export function addToSummary(s: RecordSummary, batch: readonly BuddyRecord[]): v
     s.kinds[r.kind] = (s.kinds[r.kind] ?? 0) + 1;
     if (s.firstNs === null || r.startNs < s.firstNs) s.firstNs = r.startNs;
     if (s.lastNs === null || r.endNs > s.lastNs) s.lastNs = r.endNs;
-    if (r.kind === 'frame') {
-      const c = r.channel === 0 && r.payload.length === 0 ? 'idle' : channelName(r.channel);
-      s.channels[c] = (s.channels[c] ?? 0) + 1;
-      if (r.message) s.messages++;
+    if (r.kind === 'frame' || r.kind === 'link') {
+      const c = channelOf(r);
+      if (c !== null) s.channels[c] = (s.channels[c] ?? 0) + 1;
+      if (r.kind === 'frame' ? r.message !== undefined : r.whole) s.messages++;
     } else if (r.kind === 'anomaly') {
       s.anomalies[r.code] = (s.anomalies[r.code] ?? 0) + 1;
       if (TALLY_UNITS[r.code]) s.tallies[r.code] = (s.tallies[r.code] ?? 0) + (r.count ?? 1);
@@ -80,13 +91,16 @@ export function formatDuration(ns: number): string {
 export function summaryLines(s: RecordSummary): string[] {
   const list = (o: Record<string, number>): string => Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}${tallyText(s, k)}`).join(', ') || 'none';
   const anomalies = Object.values(s.anomalies).reduce((a, b) => a + b, 0);
+  const frames = Object.values(s.channels).reduce((a, b) => a + b, 0);
   return [
     `${s.input} (${s.format}): ${s.records} records over ${formatDuration(s.durationNs)}`,
-    `  transactions ${s.kinds.txn ?? 0}, frames ${s.kinds.frame ?? 0} (${list(s.channels)}), messages ${s.messages}, line events ${s.kinds.line ?? 0}`,
+    `  transactions ${s.kinds.txn ?? 0}, frames ${frames} (${list(s.channels)}), messages ${s.messages}, line events ${s.kinds.line ?? 0}`,
     `  anomalies ${anomalies}${anomalies ? `: ${list(s.anomalies)}` : ''}`,
     ...(s.spiMode ? [`  SPI ${s.spiMode}`] : []),
     ...(s.link ? [`  link not decoded: ${s.link}`]
-      : s.anomalies['no-link-frames'] && !s.kinds.frame ? ['  no buddy link frames found: the transactions are not the buddy link, or the SPI mode is wrong (--mode)'] : []),
+      : s.anomalies['no-link-frames'] && !frames ? ['  no buddy link frames found: the transactions are not the buddy link, or the SPI mode is wrong (--mode)'] : []),
+    // The buddy link is the default; another protocol is named.
+    ...(s.protocol && s.protocol !== 'buddy' ? [`  link protocol ${s.protocol}`] : []),
   ];
 }
 

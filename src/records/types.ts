@@ -33,6 +33,8 @@ export interface LineRecord extends Span {
   readonly kind: 'line';
   readonly line: LineName;
   readonly level: 0 | 1;
+  /** What the link protocol calls the line, when it is not the role's name (esp-hosted: handshake). */
+  readonly label?: string;
 }
 
 export type DecodedPayload = DecodedMessage;
@@ -57,6 +59,31 @@ export interface FrameRecord extends Span {
   readonly decoded?: DecodedPayload;
 }
 
+/** The layer of a link-protocol record: a frame as on the wire, a reassembled message, an idle direction. */
+export type LinkLayer = 'frame' | 'message' | 'idle';
+
+/**
+ * A record of a link protocol other than the buddy link (the buddy link's own are FrameRecords):
+ * the protocol-neutral envelope every sink routes by (span, transaction, direction, layer, protocol,
+ * and a channel label to count and colour it by), and the protocol's own typed fields, which only
+ * that protocol's module (src/link/<protocol>/, found through src/link/registry.ts) reads.
+ */
+export interface LinkRecord extends Span {
+  readonly kind: 'link';
+  /** The protocol family, as registered: 'esp-hosted'. */
+  readonly protocol: string;
+  /** The family member that decoded it: 'fg', 'ng', 'mcu'. */
+  readonly variant: string;
+  readonly layer: LinkLayer;
+  readonly txn: number;
+  readonly dir: Direction;
+  /** What it carries, for counts and filters: 'ethernet', 'control', 'hci', 'idle', ... */
+  readonly channel: string;
+  /** It carries a whole message (a frame that is one, or a reassembled one), not a fragment or idle. */
+  readonly whole: boolean;
+  readonly fields: object;
+}
+
 export const ANOMALY_CODES = [
   // SPI stage
   'cs-glitch', 'mid-transaction-start', 'partial-word', 'clock-outside-cs', 'truncated-capture',
@@ -70,7 +97,14 @@ export const ANOMALY_CODES = [
   // tallies a source kept (one record with the count): values read as 0, analyzer error rows, bridge packets with a bad CRC
   'unknown-values', 'analyzer-errors', 'bad-packets',
 ] as const;
-export type AnomalyCode = (typeof ANOMALY_CODES)[number];
+/**
+ * The codes of the SPI stage, the buddy link, sources and live capture, plus whatever a registered
+ * link protocol reports (esp-hosted's `checksum-mismatch`...): kebab-case text, so readers of JSON and
+ * pcapng take a code they do not know yet (ANOMALY_CODE_PATTERN).
+ */
+export type CoreAnomalyCode = (typeof ANOMALY_CODES)[number];
+export type AnomalyCode = CoreAnomalyCode | (string & {});
+export const ANOMALY_CODE_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export interface AnomalyRecord extends Span {
   readonly kind: 'anomaly';
@@ -84,7 +118,7 @@ export interface AnomalyRecord extends Span {
   readonly count?: number;
 }
 
-export type BuddyRecord = TxnRecord | LineRecord | FrameRecord | AnomalyRecord;
+export type BuddyRecord = TxnRecord | LineRecord | FrameRecord | AnomalyRecord | LinkRecord;
 export type RecordKind = BuddyRecord['kind'];
 
 /** Streams between stages are async iterables of batches; per-record work stays synchronous. */

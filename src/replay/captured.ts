@@ -79,7 +79,8 @@ export async function* capturedEvents(records: RecordStream): AsyncGenerator<Cap
         out.push({ kind: 'txn', index: r.txn, startNs: r.startNs, endNs: r.endNs, mosi: r.mosi, miso: r.miso, rebuilt: false });
         continue;
       }
-      if (raw === true) continue;
+      // Another protocol's records never get here: run.ts refuses such a capture in pass 1.
+      if (raw === true || r.kind === 'link') continue;
       raw = false;
       if (pending && pending.index !== r.txn) flush(out);
       if (!pending) pending = { index: r.txn, startNs: r.startNs, endNs: r.endNs, mosi: null, miso: null };

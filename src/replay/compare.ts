@@ -20,7 +20,7 @@ import { decodeFrame, type Frame } from '../protocol/frame.ts';
 import { Reassembler } from '../protocol/fragment.ts';
 import { decodeMessage, type DecodedMessage } from '../protocol/message.ts';
 import { toHex } from '../protocol/bytes.ts';
-import { frameSummary } from '../records/describe.ts';
+import { frameSummary } from '../link/buddy/views.ts';
 import type { Direction, FrameRecord } from '../records/types.ts';
 
 export const COMPARE_LEVELS = ['bytes', 'frames', 'messages'] as const;

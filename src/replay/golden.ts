@@ -14,6 +14,7 @@ import { writeRecordsToPcapngOutput } from '../pcapng/sink.ts';
 import { runScenario } from '../sim/run.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import type { WorldEvent, WorldSpec } from './world.ts';
+import { createLinkStage } from '../link/select.ts';
 
 export interface GoldenFiles {
   readonly capture: string;
@@ -36,7 +37,7 @@ export async function writeGolden(sc: Scenario, dir: string): Promise<GoldenFile
   const capture = join(dir, `${sc.name}.pcapng.gz`);
   const gzip = createGzip({ level: 9 });
   const done = pipeline(gzip, createWriteStream(capture));
-  const counts = await writeRecordsToPcapngOutput(decodeLink(run.records), gzip);
+  const counts = await writeRecordsToPcapngOutput(decodeLink(run.records, createLinkStage('buddy')), gzip);
   gzip.end();
   await done;
   const report = await run.done;

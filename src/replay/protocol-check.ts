@@ -5,7 +5,7 @@
  * overrun, a repeated or skipped seq, a bad message, a frame for a stale epoch) is a divergence
  * of its own, reported at its transaction. Anomalies the capture has too are faithful, not new.
  */
-import { LinkDecoder } from '../link/decoder.ts';
+import { LinkDecoder } from '../link/buddy/decoder.ts';
 import type { AnomalyCode, AnomalyRecord, TxnRecord } from '../records/types.ts';
 import type { CapturedTxn } from './captured.ts';
 import type { CompareLevel, Divergence } from './compare.ts';

@@ -20,6 +20,8 @@ import { gatherFacts, type CaptureFacts } from './facts.ts';
 import { replayAgainstBuddy } from './against-buddy.ts';
 import { replayAgainstCpu } from './against-cpu.ts';
 import { chooseWorld, type WorldSource } from './world.ts';
+import { PROTOCOLS } from '../link/registry.ts';
+import type { BuddyRecord, RecordStream } from '../records/types.ts';
 
 const RAW_LAYER: ReadonlySet<InterfaceKey> = new Set(['spi', 'events']);
 
@@ -70,7 +72,19 @@ export async function prepareCapture(capture: string, input?: OpenRecordsOptions
   const t0 = performance.now();
   // Neither pass keeps records beyond a few transactions: raw bytes can stay views into the chunks.
   const first = await openRecords(capture, { ...input, pcapngViews: true });
-  return { capture, facts: await gatherFacts(first.records), factsMs: performance.now() - t0 };
+  return { capture, facts: await gatherFacts(buddyLinkOnly(capture, first.records)), factsMs: performance.now() - t0 };
+}
+
+/** The simulator models the buddy link only: another protocol's capture is refused, saying why. */
+async function* buddyLinkOnly(capture: string, records: RecordStream): AsyncGenerator<readonly BuddyRecord[]> {
+  for await (const batch of records) {
+    const other = batch.find((r) => r.kind === 'link');
+    if (other?.kind === 'link') {
+      const p = PROTOCOLS.find((x) => x.family === other.protocol && x.id.endsWith(`-${other.variant}`));
+      throw new ReplayInputError(capture, 'protocol', p?.replayUnsupported ?? `${other.protocol} is not the buddy link: replay needs a buddy-link capture`);
+    }
+    yield batch;
+  }
 }
 
 export async function replayCapture(capture: string | PreparedCapture, opts: ReplayOptions): Promise<ReplayOutcome> {

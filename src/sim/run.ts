@@ -181,6 +181,7 @@ function recordKey(r: BuddyRecord): string {
     case 'line': return `l${r.line}=${r.level}@${r.startNs};`;
     case 'anomaly': return `a${r.code}@${r.startNs}-${r.endNs};`;
     case 'frame': return `f${r.txn}@${r.startNs};`;
+    case 'link': return `k${r.protocol}${r.txn}@${r.startNs};`;
   }
 }
 

@@ -8,7 +8,6 @@ import { withTail } from '../stream/with-tail.ts';
 import type { ChangeBatch } from '../signals/types.ts';
 import { ChangeBuilder } from './change-builder.ts';
 import { SourceError } from './errors.ts';
-import type { BodyStart } from './vcd-body.ts';
 
 export const MAX_LINE_BYTES = 1 << 20;
 const NEWLINE = Buffer.from('\n');
@@ -26,6 +25,15 @@ export interface BodyLineOptions {
   readonly eagerYield: number;
   /** The scanner needs a newline after every line: give an unterminated last line one. */
   readonly terminateLastLine: boolean;
+}
+
+/** Where a body starts: the bytes a header read past, and the chunks after them. */
+export interface BodyStart {
+  /** Bytes already read but not consumed by the header. */
+  readonly buf: Buffer;
+  readonly chunks: AsyncIterator<Buffer>;
+  /** Line number of the first byte of `buf`. */
+  readonly lineNo: number;
 }
 
 export async function* scanBodyLines(start: BodyStart, sc: LineScanner, source: string, opts: BodyLineOptions): AsyncGenerator<ChangeBatch> {

@@ -26,7 +26,8 @@ import { secondsToNs } from './csv.ts';
 import { SourceError } from './errors.ts';
 import type { SourceStats } from './types.ts';
 import { countUnknown } from './types.ts';
-import { type BodyStart, clip } from './vcd-body.ts';
+import { clip } from './vcd-body.ts';
+import type { BodyStart } from './body-lines.ts';
 
 const TWO53 = 2 ** 53;
 

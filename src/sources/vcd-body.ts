@@ -15,20 +15,15 @@
  *
  * Example: for await (const batch of scanVcdBody(lines.rest(), header, 'x.vcd', stats)) ...
  */
-import { MAX_LINE_BYTES, scanBodyLines } from './body-lines.ts';
+import { MAX_LINE_BYTES, scanBodyLines, type BodyStart } from './body-lines.ts';
+
+export type { BodyStart } from './body-lines.ts';
 import type { ChangeBatch } from '../signals/types.ts';
 import type { ChangeBuilder } from './change-builder.ts';
 import { SourceError } from './errors.ts';
 import type { SourceStats } from './types.ts';
 import { countUnknown } from './types.ts';
 
-export interface BodyStart {
-  /** Bytes already read but not consumed by the header. */
-  readonly buf: Buffer;
-  readonly chunks: AsyncIterator<Buffer>;
-  /** Line number of the first byte of `buf`. */
-  readonly lineNo: number;
-}
 
 export interface BodyHeader {
   /** id -> bit index, or -1 for a var to skip. */

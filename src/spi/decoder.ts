@@ -519,6 +519,14 @@ export class SpiDecoder {
     this.startTxn = false;
     if (this.bytes.length === 0 && partial === 0 && (skip > 0 || !this.noCs)) {
       if (skip > 0) return false; // only a word cut by the capture start, already reported
+      if (!released) {
+        // CS asserted just before the capture stopped: a transaction the capture did not reach.
+        this.held.push({
+          kind: 'anomaly', code: 'truncated-capture', startNs: this.txnStart, endNs: end,
+          detail: `capture ends ${end - this.txnStart} ns after CS asserts, before any clock edge`,
+        });
+        return false;
+      }
       // CS asserted but nothing clocked: not a transaction (the buddy's DMA sees an empty transfer).
       this.held.push({
         kind: 'anomaly', code: 'cs-glitch', startNs: this.txnStart, endNs: end,

@@ -5,8 +5,9 @@
  * Example: pairLine(index, 4) -> 'reply: ok #7 after 120.500 µs (r jumps)'
  */
 import { captureMicros, captureTime, formatDuration } from '../records/summary.ts';
-import { detailTree, type TreeNode } from '../records/describe.ts';
-import { controlCode, type RecordIndex } from './record-index.ts';
+import { detailTree, pairKeyOf } from '../link/describe.ts';
+import type { TreeNode } from '../records/describe.ts';
+import type { RecordIndex } from './record-index.ts';
 
 export function treeLines(nodes: readonly TreeNode[], depth = 0, out: string[] = []): string[] {
   for (const n of nodes) {
@@ -41,9 +42,9 @@ export function txnLine(index: RecordIndex, i: number): string {
 
 /** The request/reply link, or null when the record is not a control request or reply. */
 export function pairLine(index: RecordIndex, i: number): string | null {
-  const code = controlCode(index.record(i));
-  if (code < 0x01 || code > 0x4f) return null;
-  const isRequest = code <= 0x3f;
+  const pair = pairKeyOf(index.record(i));
+  if (!pair) return null;
+  const isRequest = pair.role === 'request';
   const other = index.pairOf(i);
   if (other < 0) return isRequest ? 'reply: none seen' : 'request: not in this capture';
   const latency = formatDuration(Math.abs(index.startNs(other) - index.startNs(i)));

@@ -1,82 +1,15 @@
 /**
- * The detail pane's hex dump, as pure functions: the bytes behind a record and the named fields in
- * them. A frame is re-encoded (encodeFrame gives back its exact wire bytes, CRCs included) and its
- * header fields mapped to byte ranges; a transaction shows MOSI then MISO; an anomaly that names a
- * transaction shows that transaction's bytes in its direction with the faulty offset as a field.
+ * The detail pane's hex dump, as pure functions: the lines of the dump with a field highlighted, and
+ * the text of a field's value. What bytes a record has and which fields are in them is the record's
+ * protocol's (src/link/describe.ts hexView: a buddy frame re-encoded with its header fields, a
+ * transaction's MOSI then MISO, an anomaly's transaction with the faulty offset).
  *
- * Example: hexView(frameRecord) -> { sections: [{ title: 'frame', bytes }], fields: [{ name: 'sync',
- *   section: 0, start: 0, end: 1 }, ..., { name: 'crc', start: 16 + len, end: 20 + len }] }
+ * Example: hexLines(hexView(frameRecord, null), field, 16) -> title line, then 16 bytes a line
  */
-import { encodeFrame } from '../protocol/frame.ts';
-import type { BuddyRecord, FrameRecord, TxnRecord } from '../records/types.ts';
+import type { HexField, HexView } from '../link/protocol.ts';
 
-export interface HexSection {
-  readonly title: string;
-  readonly bytes: Uint8Array;
-}
-
-export interface HexField {
-  readonly name: string;
-  readonly section: number;
-  readonly start: number;
-  /** Exclusive. */
-  readonly end: number;
-}
-
-export interface HexView {
-  readonly sections: readonly HexSection[];
-  readonly fields: readonly HexField[];
-}
-
-const FRAME_HEADER: readonly [string, number, number][] = [
-  ['sync', 0, 1], ['version', 1, 2], ['channel', 2, 3], ['flags', 3, 4], ['seq', 4, 6], ['ack', 6, 8],
-  ['len', 8, 10], ['credit', 10, 11], ['epoch', 11, 12], ['hcrc', 12, 16],
-];
-
-export const EMPTY_HEX: HexView = { sections: [], fields: [] };
-
-function frameView(r: FrameRecord): HexView {
-  let bytes: Uint8Array;
-  try {
-    bytes = encodeFrame({ channel: r.channel, flags: r.flags, seq: r.seq, ack: r.ack, credit: r.credit, epoch: r.epoch }, r.payload);
-  } catch {
-    return EMPTY_HEX; // a record built by hand with out-of-range fields has no wire form
-  }
-  const fields: HexField[] = FRAME_HEADER.map(([name, start, end]) => ({ name, section: 0, start, end }));
-  if (r.payload.length > 0) {
-    fields.push({ name: 'payload', section: 0, start: 16, end: 16 + r.payload.length });
-    fields.push({ name: 'crc', section: 0, start: 16 + r.payload.length, end: 20 + r.payload.length });
-  }
-  return { sections: [{ title: `frame ${r.dir === 'cpu-to-buddy' ? 'MOSI' : 'MISO'}`, bytes }], fields };
-}
-
-function txnView(t: TxnRecord): HexView {
-  return {
-    sections: [{ title: 'MOSI', bytes: t.mosi }, { title: 'MISO', bytes: t.miso }],
-    fields: [{ name: 'MOSI', section: 0, start: 0, end: t.mosi.length }, { name: 'MISO', section: 1, start: 0, end: t.miso.length }],
-  };
-}
-
-/** The bytes and fields behind a record; `txn` is the transaction it came from, when known. */
-export function hexView(r: BuddyRecord, txn: TxnRecord | null): HexView {
-  switch (r.kind) {
-    case 'frame':
-      return frameView(r);
-    case 'txn':
-      return txnView(r);
-    case 'anomaly': {
-      if (!txn) return EMPTY_HEX;
-      if (!r.dir) return txnView(txn);
-      const bytes = r.dir === 'cpu-to-buddy' ? txn.mosi : txn.miso;
-      const title = r.dir === 'cpu-to-buddy' ? 'MOSI' : 'MISO';
-      const at = r.offset;
-      const fields = at !== undefined && at < bytes.length ? [{ name: `offset ${at}`, section: 0, start: at, end: at + 1 }] : [];
-      return { sections: [{ title, bytes }], fields };
-    }
-    case 'line':
-      return EMPTY_HEX;
-  }
-}
+export type { HexField, HexSection, HexView } from '../link/protocol.ts';
+export { EMPTY_HEX, hexView } from '../link/describe.ts';
 
 export interface HexSegment {
   readonly text: string;

@@ -8,8 +8,9 @@
  * What a key does while a file is still loading (G waits for the end, n keeps looking) and how two
  * Escs in one read count is the reducer's business: see view-state.ts.
  */
-import type { Key } from 'ink';
-import type { ViewAction, ViewState } from './view-state.ts';
+import type { KeyInfo, ViewAction, ViewState } from './view-types.ts';
+
+export type { KeyInfo } from './view-types.ts';
 
 const MOUSE = /^\[<(\d+);\d+;\d+[Mm]$/;
 
@@ -18,9 +19,6 @@ export function isMouseReport(input: string): boolean {
   return MOUSE.test(input);
 }
 const WHEEL_ROWS = 3;
-
-/** The subset of Ink's Key the viewer reads. */
-export type KeyInfo = Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageDown' | 'pageUp' | 'home' | 'end' | 'return' | 'escape' | 'ctrl' | 'meta' | 'tab' | 'backspace' | 'delete'>;
 
 /** The action for a key press, or 'quit', or null for keys the viewer does not use. */
 export function actionForKey(s: ViewState, input: string, key: KeyInfo): ViewAction | 'quit' | null {

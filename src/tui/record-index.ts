@@ -20,12 +20,11 @@
  *   index.summaryText(0)   // 'hello #1 protocol=1 ...'
  *   index.pairOf(0)        // index of the `ok #1` reply, or -1
  */
-import { newSummary, type RecordSummary } from '../records/summary.ts';
-import { channelName } from '../protocol/constants.ts';
-import { CONTROL_CODES } from '../protocol/control-schema.ts';
-import { frameSize } from '../protocol/frame.ts';
-import { laneOf, summary, TraceMetaIndex, type Lane } from '../records/describe.ts';
-import type { BuddyRecord, FrameRecord, LineName, TxnRecord } from '../records/types.ts';
+import { channelOf, newSummary, type RecordSummary } from '../records/summary.ts';
+import { Describer, isContextual, laneOf, pairKeyOf, wireBytesOf } from '../link/describe.ts';
+import { isResetAnomaly } from '../link/registry.ts';
+import type { Lane } from '../records/describe.ts';
+import type { BuddyRecord, LineName, TxnRecord } from '../records/types.ts';
 import { Series } from './series.ts';
 
 export const LANE_CODES: readonly Lane[] = ['control', 'ethernet', 'trace', 'ble', 'reserved', 'idle', 'line', 'anomaly', 'txn'];
@@ -43,13 +42,6 @@ export const DIR_MISO = 2;
 export interface LineLevels {
   readonly t: number[];
   readonly level: number[];
-}
-
-/** The control type code of a frame's decoded control message, or -1. */
-export function controlCode(r: BuddyRecord): number {
-  if (r.kind !== 'frame' || r.decoded?.kind !== 'control') return -1;
-  const m = r.decoded.msg;
-  return m.type === 'unknown' ? m.code : CONTROL_CODES[m.type];
 }
 
 function grow<T extends Float64Array | Uint8Array>(a: T, need: number, make: (n: number) => T): T {
@@ -73,7 +65,7 @@ export class RecordIndex {
   private mosiSeries = new Series();
   private misoSeries = new Series();
   private readonly summaries: (string | undefined)[] = [];
-  private readonly metas = new TraceMetaIndex();
+  private readonly describer = new Describer();
   /** Record index of each transaction number - txnBase, + 1 (0: not seen); numbers are dense. */
   private txnAt = new Int32Array(1024);
   /** The transaction number txnAt[0] stands for (the first kept one, once records were dropped). */
@@ -83,13 +75,13 @@ export class RecordIndex {
   /** Records forgotten from the front by dropOldest, in total. */
   dropped = 0;
   private readonly pairs = new Map<number, number>();
-  private readonly pending = new Map<number, number>();
+  /** Requests waiting for their reply, by pair key (see RecordViews.pairKey). */
+  private readonly pending = new Map<string, number>();
   readonly lines: Readonly<Record<LineName, LineLevels>> = {
     ready: { t: [], level: [] }, irq: { t: [], level: [] }, reset: { t: [], level: [] }, cs: { t: [], level: [] },
   };
   /** Counters behind `summary` (kept here: the shared addToSummary costs more than the rest of append). */
-  private readonly channelCount = new Uint32Array(256);
-  private idleCount = 0;
+  private readonly channelCount = new Map<string, number>();
   private messageCount = 0;
   private readonly anomalyCount = new Map<string, number>();
   private minStart = Infinity;
@@ -129,15 +121,14 @@ export class RecordIndex {
       this.laneTotals[lane]++;
       const slot = countSlot[lane];
       if (slot >= 0) this.laneSeries[slot].add(i);
-      if (r.kind === 'frame') {
+      if (r.kind === 'frame' || r.kind === 'link') {
         this.dirArr[i] = r.dir === 'cpu-to-buddy' ? DIR_MOSI : DIR_MISO;
-        if (r.channel === 0 && r.payload.length === 0) this.idleCount++;
-        else {
-          this.channelCount[r.channel & 0xff]++;
-          (r.dir === 'cpu-to-buddy' ? this.mosiSeries : this.misoSeries).add(i, frameSize(r.payload.length));
-        }
-        if (r.message) this.messageCount++;
-        if (r.decoded) this.noteMessage(r, i);
+        const channel = channelOf(r);
+        if (channel !== null) this.channelCount.set(channel, (this.channelCount.get(channel) ?? 0) + 1);
+        const bytes = wireBytesOf(r);
+        if (bytes > 0) (r.dir === 'cpu-to-buddy' ? this.mosiSeries : this.misoSeries).add(i, bytes);
+        if (r.kind === 'frame' ? r.message !== undefined : r.whole) this.messageCount++;
+        this.noteMessage(r, i);
       } else if (r.kind === 'txn') {
         const n = r.txn - this.txnBase;
         if (n >= 0 && n < 0x4000000) {
@@ -159,8 +150,8 @@ export class RecordIndex {
       }
       if (r.kind === 'anomaly') {
         this.anomalyCount.set(r.code, (this.anomalyCount.get(r.code) ?? 0) + 1);
-        if (r.code === 'buddy-reset') {
-          if (!this.replaying) this.metas.observe(r);
+        if (isResetAnomaly(r.code)) {
+          if (!this.replaying) this.describer.observe(r);
           this.pending.clear();
         }
       }
@@ -198,8 +189,7 @@ export class RecordIndex {
     this.txnAt = new Int32Array(1024);
     this.pairs.clear();
     this.pending.clear();
-    this.channelCount.fill(0);
-    this.idleCount = 0;
+    this.channelCount.clear();
     this.messageCount = 0;
     this.anomalyCount.clear();
     this.minStart = Infinity;
@@ -229,12 +219,7 @@ export class RecordIndex {
     const kinds = { txn: t[LANE_CODE.txn], line: t[LANE_CODE.line], anomaly: t[LANE_CODE.anomaly], frame: 0 };
     kinds.frame = this.records.length - kinds.txn - kinds.line - kinds.anomaly;
     for (const [k, v] of Object.entries(kinds)) if (v) s.kinds[k] = v;
-    const channels: Record<string, number> = {};
-    if (this.idleCount) channels.idle = this.idleCount;
-    this.channelCount.forEach((v, ch) => {
-      if (v) channels[channelName(ch)] = v;
-    });
-    s.channels = channels;
+    s.channels = Object.fromEntries(this.channelCount);
     s.anomalies = Object.fromEntries(this.anomalyCount);
     s.messages = this.messageCount;
     if (this.minStart !== Infinity) {
@@ -244,23 +229,23 @@ export class RecordIndex {
     }
   }
 
-  private noteMessage(r: FrameRecord, i: number): void {
-    if (r.decoded?.kind === 'trace') {
+  private noteMessage(r: BuddyRecord, i: number): void {
+    if (isContextual(r)) {
       if (this.replaying) return; // observed and named when it first arrived
-      this.metas.observe(r);
-      // Trace callsite ids are per boot, so the name is resolved now, in stream order.
-      this.summaries[i] = summary(r, this.metas);
+      this.describer.observe(r);
+      // Its summary depends on what came before (a trace callsite registered this boot): made now.
+      this.summaries[i] = this.describer.summary(r);
       return;
     }
-    const code = controlCode(r);
-    if (code < 0 || r.decoded?.kind !== 'control') return;
-    const id = r.decoded.msg.id;
-    if (code >= 0x01 && code <= 0x3f && id !== 0) {
-      this.pending.set(id, i);
-    } else if (code >= 0x40 && code <= 0x4f) {
-      const req = this.pending.get(id);
+    if (!this.replaying) this.describer.observe(r);
+    const pair = pairKeyOf(r);
+    if (!pair) return;
+    if (pair.role === 'request') {
+      this.pending.set(pair.key, i);
+    } else {
+      const req = this.pending.get(pair.key);
       if (req !== undefined) {
-        this.pending.delete(id);
+        this.pending.delete(pair.key);
         this.pairs.set(req, i);
         this.pairs.set(i, req);
       }
@@ -298,7 +283,7 @@ export class RecordIndex {
   summaryText(i: number): string {
     let s = this.summaries[i];
     if (s === undefined) {
-      s = summary(this.records[i]);
+      s = this.describer.summary(this.records[i]);
       this.summaries[i] = s;
     }
     return s;
@@ -312,7 +297,7 @@ export class RecordIndex {
   /** The TxnRecord a record came from, if the capture holds it. */
   txnOf(i: number): TxnRecord | null {
     const r = this.records[i];
-    const t = r.kind === 'txn' ? r.txn : r.kind === 'frame' || r.kind === 'anomaly' ? r.txn : undefined;
+    const t = r.kind === 'line' ? undefined : r.txn;
     if (t === undefined) return null;
     const n = t - this.txnBase;
     const at = n >= 0 && n < this.txnAt.length ? this.txnAt[n] - 1 : -1;

@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import { render } from 'ink';
-import { messageFor } from '../cli/errors.ts';
+import { userMessage } from '../errors.ts';
 import type { RecordSummary } from '../records/summary.ts';
 import type { RecordStream } from '../records/types.ts';
 import { ViewerScreen } from './components/viewer.tsx';
@@ -59,7 +59,7 @@ export async function loadIndex(records: RecordStream, index: RecordIndex, redra
     }
   } catch (err) {
     // Bad input ends the stream after what decoded before the fault: keep that on screen.
-    index.error = messageFor(err) ?? (err instanceof Error ? err.message : String(err));
+    index.error = userMessage(err) ?? (err instanceof Error ? err.message : String(err));
   } finally {
     index.done = true;
     redraw();

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { LiveCapture, recordsForPackets } from '../../src/cli/live/capture-loop.ts';
 import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../../src/link/stream.ts';
+import { createLinkStage } from '../../src/link/select.ts';
 import { RecordPcapngSink } from '../../src/pcapng/sink.ts';
 import { readRecordsFromPcapng } from '../../src/pcapng/source.ts';
 import { PcapngWriter } from '../../src/pcapng/writer.ts';
@@ -38,7 +39,7 @@ describe('LiveCapture', () => {
     let batches = 0;
     const cap = new LiveCapture(fakeLive(simRecords('demo')), await fileSink(file), { onBatch: () => batches++ });
     const r = await cap.run();
-    const expected = await collect(decodeLink(simRecords('demo')));
+    const expected = await collect(decodeLink(simRecords('demo'), createLinkStage('buddy')));
     assert.equal(r.stoppedBy, 'end');
     assert.equal(r.summary.records, expected.length);
     assert.equal(r.counts.packets, expected.length);
@@ -56,7 +57,7 @@ describe('LiveCapture', () => {
     assert.equal(r.counts.packets, 57);
     assert.ok(live.stopped(), 'the source is stopped');
     const back = await readBack(file);
-    const expected = await collect(decodeLink(simRecords('demo')));
+    const expected = await collect(decodeLink(simRecords('demo'), createLinkStage('buddy')));
     assert.deepEqual(canonical(back.records), canonical(expected.slice(0, 57)), 'the first 57 records');
   });
 

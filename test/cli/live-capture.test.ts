@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../../src/link/stream.ts';
+import { createLinkStage } from '../../src/link/select.ts';
 import { readRecordsFromPcapng } from '../../src/pcapng/source.ts';
 import type { BuddyRecord, TxnRecord } from '../../src/records/types.ts';
 import { runScenario } from '../../src/sim/run.ts';
@@ -27,7 +28,7 @@ const expectedCache = new Map<string, BuddyRecord[]>();
 async function expected(scenario: string): Promise<BuddyRecord[]> {
   let e = expectedCache.get(scenario);
   if (!e) {
-    e = await collect(decodeLink(runScenario(openScenario(scenario)).records));
+    e = await collect(decodeLink(runScenario(openScenario(scenario)).records, createLinkStage('buddy')));
     expectedCache.set(scenario, e);
   }
   return e;

@@ -12,6 +12,7 @@ import { openRecords } from '../../src/pipeline/open-records.ts';
 import { openScenario, scenarioNames, scenarioPath } from '../../src/pipeline/scenario-path.ts';
 import { writeSimOutput } from '../../src/cli/sim-outputs.ts';
 import { decodeLink } from '../../src/link/stream.ts';
+import { createLinkStage } from '../../src/link/select.ts';
 import type { BuddyRecord } from '../../src/records/types.ts';
 import { runScenario } from '../../src/sim/index.ts';
 import { canonical, collect, tempDir } from './helpers.ts';
@@ -21,7 +22,7 @@ const dir = tempDir('bs-exports-');
 
 /** What a perfect sniffer would report for a scenario. */
 async function expected(name: string): Promise<BuddyRecord[]> {
-  return collect(decodeLink(runScenario(openScenario(name)).records));
+  return collect(decodeLink(runScenario(openScenario(name)).records, createLinkStage('buddy')));
 }
 
 async function exportAndDecode(name: string, ext: string, rateHz?: number): Promise<BuddyRecord[]> {

@@ -15,6 +15,7 @@ import { runScenario } from '../../src/sim/index.ts';
 import { canonical, collect, hasTool, tempDir } from './helpers.ts';
 import { openRecords } from '../../src/pipeline/open-records.ts';
 import { decodeLink } from '../../src/link/stream.ts';
+import { createLinkStage } from '../../src/link/select.ts';
 
 const skip = hasTool('sigrok-cli') ? false : 'sigrok-cli not installed';
 const dir = tempDir('bs-sigrok-');
@@ -59,7 +60,7 @@ describe('a .sr written by sigrok-cli itself decodes to the records the simulato
       await writeSimOutput(vcd, runScenario(sc).records, sc, { force: true, rateHz: 100e6 });
       const conv = spawnSync('sigrok-cli', ['-i', vcd, '-o', sr], { encoding: 'utf8' });
       assert.equal(conv.status, 0, conv.stderr);
-      const want = canonical((await collect(decodeLink(runScenario(sc).records))).map((r) => ({ ...r, startNs: Math.round(r.startNs / 10) * 10, endNs: Math.round(r.endNs / 10) * 10 })));
+      const want = canonical((await collect(decodeLink(runScenario(sc).records, createLinkStage('buddy')))).map((r) => ({ ...r, startNs: Math.round(r.startNs / 10) * 10, endNs: Math.round(r.endNs / 10) * 10 })));
       const got = canonical(await collect((await openRecords(sr)).records));
       assert.equal(got.length, want.length);
       got.forEach((g, i) => assert.equal(g, want[i], `record ${i}`));

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../../src/link/stream.ts';
+import { createLinkStage } from '../../src/link/select.ts';
 import type { BuddyRecord } from '../../src/records/types.ts';
 import { runScenario } from '../../src/sim/index.ts';
 import { BIN, canonical, collect, ROOT } from '../cli/helpers.ts';
@@ -32,7 +33,7 @@ export async function cliResult(args: readonly string[], env: NodeJS.ProcessEnv 
 
 /** What the simulator itself decodes for a scenario: the records a perfect live capture holds. */
 export async function expectedRecords(scenario: string, keep: (r: BuddyRecord) => boolean = () => true): Promise<string[]> {
-  return canonical((await collect(decodeLink(runScenario(openScenario(scenario)).records))).filter(keep));
+  return canonical((await collect(decodeLink(runScenario(openScenario(scenario)).records, createLinkStage('buddy')))).filter(keep));
 }
 
 /** Resolves when `stream` (stderr) has printed a line matching `re`, or rejects after `ms`. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openRecords } from '../../src/pipeline/open-records.ts';
-import { LinkDecoder } from '../../src/link/decoder.ts';
+import { LinkDecoder } from '../../src/link/buddy/decoder.ts';
 import type { BuddyRecord } from '../../src/records/types.ts';
 import { collect, ROOT } from '../cli/helpers.ts';
 

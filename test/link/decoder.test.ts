@@ -4,7 +4,7 @@ import { Channel, Flag } from '../../src/protocol/constants.ts';
 import { controlMessage, encodeControl } from '../../src/protocol/control.ts';
 import { cborEncode } from '../../src/protocol/cbor.ts';
 import { fragment, fragmentFlags } from '../../src/protocol/fragment.ts';
-import { LinkDecoder } from '../../src/link/decoder.ts';
+import { LinkDecoder } from '../../src/link/buddy/decoder.ts';
 import type { AnomalyRecord, BuddyRecord, FrameRecord } from '../../src/records/types.ts';
 import { frame, IDLE_BUDDY, IDLE_CPU, txn } from './helpers.ts';
 

@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { writeRecordsToPcapng } from '../../src/pcapng/sink.ts';
 import { readRecordsFromPcapng } from '../../src/pcapng/source.ts';
-import { BUDDY_INTERFACE_IDS, frameInterface, recordToPacket } from '../../src/pcapng/record-packets.ts';
+import { BUDDY_INTERFACE_IDS, recordToPacket } from '../../src/pcapng/record-packets.ts';
+import { frameInterface } from '../../src/link/buddy/pcapng.ts';
 import { writeRecordEpb } from '../../src/pcapng/record-epb.ts';
 import { encodeEpb } from '../../src/pcapng/blocks.ts';
 import { ByteBuffer } from '../../src/pcapng/bytes.ts';
@@ -48,6 +49,7 @@ describe('record <-> pcapng mapping', () => {
   it('puts direction in epb_flags and the transaction index in epb_packetid', () => {
     const [, , control] = sampleRecords();
     const p = recordToPacket(control);
+    assert.ok(p, 'every buddy record has a packet');
     assert.equal(p.flags, 0b10); // CPU -> buddy: outbound
     assert.equal(p.packetId, 0);
   });
@@ -139,6 +141,7 @@ describe('the sink fast path', () => {
         const b = new ByteBuffer(64);
         const key = writeRecordEpb(a, r, BUDDY_INTERFACE_IDS);
         const p = recordToPacket(r);
+        assert.ok(p && key, 'every buddy record has a packet');
         encodeEpb(b, p);
         assert.equal(a.view().toString('hex'), b.view().toString('hex'));
         assert.equal(BUDDY_INTERFACE_IDS[key], p.interfaceId);

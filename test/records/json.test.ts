@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { controlMessage, encodeControl } from '../../src/protocol/control.ts';
 import { recordFromJson, recordToJson, RecordJsonError } from '../../src/records/json.ts';
-import { readNdjsonRecords } from '../../src/records/ndjson.ts';
+import { readNdjsonRecords } from '../../src/pipeline/ndjson-records.ts';
 import type { BuddyRecord } from '../../src/records/types.ts';
 
 const msg = encodeControl(controlMessage('connected', 3, { ssid: 'lab', bssid: new Uint8Array([1, 2, 3, 4, 5, 6]), channel: 6, rssi: -40 }));
@@ -38,9 +38,15 @@ describe('record JSON form', () => {
     assert.equal((j.decoded as { msg: { body: { bssid: string } } }).msg.body.bssid, '010203040506');
   });
 
+  it('reads an anomaly code it does not list (another link protocol\'s, a newer buddyshark\'s)', () => {
+    const r = recordFromJson({ kind: 'anomaly', startNs: 0, endNs: 1, code: 'checksum-mismatch', detail: 'x', txn: 3 });
+    assert.deepEqual(r, { kind: 'anomaly', startNs: 0, endNs: 1, code: 'checksum-mismatch', detail: 'x', txn: 3 });
+  });
+
   it('names the field at fault in malformed JSON records', () => {
     assert.throws(() => recordFromJson({ kind: 'txn', startNs: 0, endNs: 1, txn: 0, mosi: 'zz', miso: '' }), (e: Error) => e instanceof RecordJsonError && /mosi/.test(e.message));
-    assert.throws(() => recordFromJson({ kind: 'anomaly', startNs: 0, endNs: 1, code: 'nope', detail: '' }), /unknown anomaly code/);
+    assert.throws(() => recordFromJson({ kind: 'anomaly', startNs: 0, endNs: 1, code: 'No Such Code!', detail: '' }), /anomaly code "No Such Code!" is not a kebab-case code/);
+    assert.throws(() => recordFromJson({ kind: 'anomaly', startNs: 0, endNs: 1, code: 7, detail: '' }), /anomaly code 7/);
     assert.throws(() => recordFromJson({ kind: 'wat' }), /unknown record kind/);
     assert.throws(() => recordFromJson([1]), /not an object/);
   });

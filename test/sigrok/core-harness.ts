@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { toHex } from '../../src/protocol/bytes.ts';
-import { LinkDecoder } from '../../src/link/decoder.ts';
+import { LinkDecoder } from '../../src/link/buddy/decoder.ts';
 import type { BuddyRecord, TxnRecord } from '../../src/records/types.ts';
 import { ROOT } from '../cli/helpers.ts';
 

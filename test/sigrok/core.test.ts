@@ -1,6 +1,6 @@
 /**
  * The Python core that the sigrok decoder and the Saleae analyzer share follows the link rules of
- * src/link/decoder.ts: fed the same transactions, it emits the same frames, messages and anomalies
+ * src/link/buddy/decoder.ts: fed the same transactions, it emits the same frames, messages and anomalies
  * in the same order. Cases: the spec's test vectors, every shipped scenario but flood (whose
  * transactions add time, not rules), those scenarios with wire faults, with payloads rewritten
  * inside valid frames (CBOR and schema checks), synthetic fragmented sessions with losses, and

@@ -17,7 +17,7 @@ import { openRecords } from '../../src/pipeline/open-records.ts';
 import { openSource } from '../../src/sources/open.ts';
 import { resolveChannels } from '../../src/sources/channel-map.ts';
 import { detectSpiMode } from '../../src/spi/detect.ts';
-import { linkFrameScore } from '../../src/link/score.ts';
+import { linkFrameScore } from '../../src/link/buddy/score.ts';
 import { cli } from '../cli/helpers.ts';
 
 const CASES = readCases();
@@ -110,7 +110,11 @@ test('the CLI decodes v1 sessions, one-line and MOSI-only captures, wide words a
   // The link stage says once why it did not run, naming the file.
   const one = cli(['decode', join(CORPUS_DIR, 'adf4351/set-4000mhz.sr'), '--channels', 'cs=0,mosi=1,sck=2']);
   assert.equal(one.stderr.split('\n').filter((l) => /needs both MOSI and MISO/.test(l)).length, 1, one.stderr);
-  assert.match(one.stdout, /link not decoded: the buddy link needs both MOSI and MISO; this capture has MOSI only/);
+  assert.match(one.stdout, /link not decoded: every link protocol needs both MOSI and MISO; this capture has MOSI only/);
+  // Told which protocol, the message names it.
+  const buddy = cli(['decode', join(CORPUS_DIR, 'adf4351/set-4000mhz.sr'), '--channels', 'cs=0,mosi=1,sck=2', '--protocol', 'buddy']);
+  assert.match(buddy.stdout, /link not decoded: the buddy link needs both MOSI and MISO; this capture has MOSI only/);
+  assert.match(one.stdout, /truncated-capture: capture ends 0 ns after CS asserts, before any clock edge/);
 });
 
 test('another device\'s traffic gives one no-link-frames anomaly, not one per transaction', () => {

@@ -5,7 +5,7 @@
  */
 import { encodeControl, controlMessage } from '../../src/protocol/control.ts';
 import { encodeFrame, type FrameInit } from '../../src/protocol/frame.ts';
-import { LinkDecoder } from '../../src/link/decoder.ts';
+import { LinkDecoder } from '../../src/link/buddy/decoder.ts';
 import type { BuddyRecord, LineRecord, TxnRecord } from '../../src/records/types.ts';
 import { RecordIndex } from '../../src/tui/record-index.ts';
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { openScenario } from '../../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../../src/link/stream.ts';
+import { createLinkStage } from '../../src/link/select.ts';
 import { readRecordsFromPcapng } from '../../src/pcapng/source.ts';
 import type { BuddyRecord } from '../../src/records/types.ts';
 import { runScenario } from '../../src/sim/run.ts';
@@ -28,7 +29,7 @@ const key = (input: string): ViewAction => ({ type: 'key', input, key: NO_KEY })
 
 let demo: BuddyRecord[] = [];
 before(async () => {
-  demo = await collect(decodeLink(runScenario(openScenario('demo')).records));
+  demo = await collect(decodeLink(runScenario(openScenario('demo')).records, createLinkStage('buddy')));
 });
 
 function indexOf(records: readonly BuddyRecord[]): RecordIndex {

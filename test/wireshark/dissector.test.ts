@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openScenario, scenarioNames } from '../../src/pipeline/scenario-path.ts';
 import { decodeLink } from '../../src/link/stream.ts';
+import { createLinkStage } from '../../src/link/select.ts';
 import { writeRecordsToPcapng } from '../../src/pcapng/sink.ts';
 import { CONTROL_CODES } from '../../src/protocol/control-schema.ts';
 import { TRACE_VARIANTS } from '../../src/protocol/trace.ts';
@@ -54,7 +55,7 @@ describe('tshark reads the pcapng of every shipped scenario', { skip }, () => {
       let records: BuddyRecord[] = [];
 
       it('writes the capture', async () => {
-        records = await collect(decodeLink(runScenario(openScenario(name)).records));
+        records = await collect(decodeLink(runScenario(openScenario(name)).records, createLinkStage('buddy')));
         async function* once(): AsyncGenerator<BuddyRecord[]> {
           yield records;
         }

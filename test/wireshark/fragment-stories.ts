@@ -1,7 +1,7 @@
 /**
  * One capture that tells every story of a fragmented message, each in its own labelled stretch of
  * transactions: messages reassembled (both directions at once, control, trace, Ethernet), and every
- * way src/link/decoder.ts abandons one, each followed by a message that gets through. Labels map to
+ * way src/link/buddy/decoder.ts abandons one, each followed by a message that gets through. Labels map to
  * the first transaction of their stretch, so a test finds a story's frame records by transaction.
  */
 import { controlMessage, encodeControl, type ControlMessage } from '../../src/protocol/control.ts';

@@ -10,6 +10,7 @@ import { Channel, Flag, MAX_MESSAGE } from '../../src/protocol/constants.ts';
 import { fragment, fragmentFlags } from '../../src/protocol/fragment.ts';
 import { encodeFrame } from '../../src/protocol/frame.ts';
 import { decodeLink } from '../../src/link/stream.ts';
+import { createLinkStage } from '../../src/link/select.ts';
 import type { AnomalyRecord, BuddyRecord, TxnRecord } from '../../src/records/types.ts';
 import { collect } from '../cli/helpers.ts';
 
@@ -140,7 +141,7 @@ export class LinkScript {
     async function* once(input: BuddyRecord[]): AsyncGenerator<BuddyRecord[]> {
       yield input;
     }
-    return collect(decodeLink(once(this.input)));
+    return collect(decodeLink(once(this.input), createLinkStage('buddy')));
   }
 }
 

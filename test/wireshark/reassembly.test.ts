@@ -4,7 +4,7 @@
  * on the packet that completes it; every fragment says which message it is part of and where that
  * ended, and is never dissected as a message of its own; every way the decoder abandons a message
  * abandons it here too. The results are the same in one pass, in two, and frame by frame in any
- * order (sharkd). The reference is what src/link/decoder.ts made of the same transactions.
+ * order (sharkd). The reference is what src/link/buddy/decoder.ts made of the same transactions.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -3,7 +3,8 @@
  * when piped: plain text), `--json` for NDJSON; a summary at the end; progress on stderr.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { directionArrow, laneOf, summary, TraceMetaIndex, type Lane } from '../../records/describe.ts';
+import { columnOf, Describer, directionArrow, isIdle, laneOf } from '../../link/describe.ts';
+import type { Lane } from '../../records/describe.ts';
 import { recordToJson } from '../../records/json.ts';
 import type { BuddyRecord } from '../../records/types.ts';
 import { failIfTruncated, INPUT_RULES, inputOptions, openInput, type InputArgs } from '../input-options.ts';
@@ -34,7 +35,7 @@ function visible(r: BuddyRecord, args: DecodeArgs, rawView: boolean): boolean {
   if (args.anomalies) return r.kind === 'anomaly';
   if (args.all) return true;
   if (r.kind === 'txn') return rawView;
-  return !(r.kind === 'frame' && r.channel === 0 && r.payload.length === 0);
+  return !isIdle(r);
 }
 
 export const decodeCommand: CommandModule<object, DecodeArgs> = {
@@ -53,7 +54,7 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
     const colour = useColour();
     const progress = new Progress(args.input, args.input);
     const { opened, sum } = await openInput(args.input, args, progress);
-    const metas = new TraceMetaIndex();
+    const describer = new Describer();
     let rawView = opened.linkSkipped !== undefined;
     const flushEvery = 256;
     let lines: string[] = [];
@@ -62,18 +63,18 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
         addToSummary(sum, batch);
         progress.update(sum.records, sum.lastNs ?? 0);
         for (const r of batch) {
-          metas.observe(r);
+          describer.observe(r);
           if (args.json) {
             if (!args.anomalies || r.kind === 'anomaly') writeJsonLine(recordToJson(r));
             continue;
           }
           if (r.kind === 'anomaly' && r.code === 'no-link-frames') rawView = true;
-          else if (r.kind === 'frame') rawView = false;
+          else if (r.kind === 'frame' || r.kind === 'link') rawView = false;
           if (!visible(r, args, rawView)) continue;
           const lane = laneOf(r);
           const time = captureTime(r.startNs).padStart(15);
-          const seq = r.kind === 'frame' ? String(r.seq).padStart(5) : '     ';
-          const text = `${time}  ${directionArrow(r)}  ${LANE_LABEL[lane].padEnd(5)} ${seq}  ${summary(r, metas)}`;
+          const seq = columnOf(r).padStart(5);
+          const text = `${time}  ${directionArrow(r)}  ${LANE_LABEL[lane].padEnd(5)} ${seq}  ${describer.summary(r)}`;
           lines.push(paint(LANE_STYLE[lane], text, colour));
           if (lines.length >= flushEvery) {
             process.stdout.write(`${lines.join('\n')}\n`);

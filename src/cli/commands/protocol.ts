@@ -8,7 +8,7 @@ import { channelName } from '../../protocol/constants.ts';
 import { decodeFrame } from '../../protocol/frame.ts';
 import { decodeMessage } from '../../protocol/message.ts';
 import { VECTORS, formatVector } from '../../protocol/vectors.ts';
-import { detailTree } from '../../records/describe.ts';
+import { detailTree } from '../../link/describe.ts';
 import { toJsonValue } from '../../records/json.ts';
 import type { FrameRecord } from '../../records/types.ts';
 import { checkOptions, OPTION } from '../option-schema.ts';

@@ -12,8 +12,9 @@ import fs from 'node:fs';
 import tty from 'node:tty';
 import type { Argv, CommandModule } from 'yargs';
 import { decodeLink } from '../../link/stream.ts';
+import { createLinkStage } from '../../link/select.ts';
 import { DEFAULT_WINDOW, LiveView } from '../../tui/live.ts';
-import { INPUT_RULES, inputOptions, openInput, type InputArgs } from '../input-options.ts';
+import { INPUT_RULES, inputOptions, openInput, protocolChoice, type InputArgs } from '../input-options.ts';
 import { checkOptions, MAX_BAUD, OPTION } from '../option-schema.ts';
 import { printError, UserError } from '../output.ts';
 import { addToSummary, newSummary, summaryLines } from '../../records/summary.ts';
@@ -89,7 +90,7 @@ async function viewLive(spec: string, args: ViewArgs): Promise<void> {
   });
   let index;
   try {
-    index = await runViewer(decodeLink(source.records), newSummary(source.name, 'live'), { live, onQuit: () => source.stop(), ...(keys ? { stdin: keys } : {}) });
+    index = await runViewer(decodeLink(source.records, createLinkStage(protocolChoice(args))), newSummary(source.name, 'live'), { live, onQuit: () => source.stop(), ...(keys ? { stdin: keys } : {}) });
   } finally {
     source.stop();
     keys?.destroy();

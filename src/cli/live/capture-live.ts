@@ -13,7 +13,8 @@ import { RecordPcapngSink } from '../../pcapng/sink.ts';
 import { PcapngWriter } from '../../pcapng/writer.ts';
 import type { LiveSource, LiveStatus } from '../../sources/live/types.ts';
 import { checkOptions, MAX_BAUD, OPTION } from '../option-schema.ts';
-import { paint, UserError, useColour, writeJsonLine } from '../output.ts';
+import { paint, printNote, UserError, useColour, writeJsonLine } from '../output.ts';
+import type { ProtocolChoice } from '../../link/select.ts';
 import { summaryLines } from '../../records/summary.ts';
 import { LiveCapture, type CaptureSink, type LiveCaptureResult } from './capture-loop.ts';
 import { formatBytes, formatElapsed, LiveStatusLine } from './status-line.ts';
@@ -29,6 +30,7 @@ export interface CaptureLiveArgs {
   ring?: number;
   size?: number;
   baud?: number;
+  protocol?: string;
 }
 
 /** Bytes in a --size megabyte (decimal, as dumpcap's kB are 1000 bytes). */
@@ -82,6 +84,8 @@ export async function captureLive(a: CaptureLiveArgs): Promise<void> {
     raw: a.raw,
     ...(a.count !== undefined ? { count: a.count } : {}),
     ...(a.duration !== undefined ? { durationMs: a.duration * 1000 } : {}),
+    protocol: (a.protocol ?? 'auto') as ProtocolChoice,
+    onPick: (note) => printNote(`${a.live}: ${note}`),
   });
   const started = Date.now();
   line = new LiveStatusLine(() => ({

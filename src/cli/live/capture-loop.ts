@@ -18,7 +18,7 @@
  *   const { stoppedBy, summary } = await cap.run();
  */
 import { decodeLink } from '../../link/stream.ts';
-import { LinkDecoder } from '../../link/decoder.ts';
+import { createLinkStage, type ProtocolChoice, type SelectedStage } from '../../link/select.ts';
 import type { SinkCounts } from '../../pcapng/sink.ts';
 import type { BuddyRecord } from '../../records/types.ts';
 import type { LiveSource } from '../../sources/live/types.ts';
@@ -42,6 +42,9 @@ export interface LiveCaptureOptions {
   readonly raw?: boolean;
   /** Sees every batch after it was written (status line). */
   readonly onBatch?: (batch: readonly BuddyRecord[]) => void;
+  /** The link protocol on the bridge (default auto), and who hears what auto picked. */
+  readonly protocol?: ProtocolChoice;
+  readonly onPick?: (note: string) => void;
 }
 
 export interface LiveCaptureResult {
@@ -68,11 +71,12 @@ export function recordsForPackets(batch: readonly BuddyRecord[], room: number, r
 
 export class LiveCapture {
   readonly summary: RecordSummary;
-  readonly link = new LinkDecoder();
+  readonly link: SelectedStage;
   private reason: StopReason | null = null;
   private readonly started = Date.now();
 
   constructor(private readonly live: LiveSource, private readonly sink: CaptureSink, private readonly opts: LiveCaptureOptions = {}) {
+    this.link = createLinkStage(opts.protocol ?? 'auto', { ...(opts.onPick ? { onPick: opts.onPick } : {}) });
     this.summary = newSummary(live.name, 'live');
   }
 

@@ -149,7 +149,8 @@ export class EspHostedDecoder {
     const content = decodeContent(v, mkey, msg.bytes);
     const link = this.linkOf(content.content, msg.txns[0]);
     out.push({
-      kind: 'message', protocol: 'esp-hosted', variant: v.id, startNs: first.startNs, endNs: c.endNs, txn: c.txn, dir: c.dir,
+      // It is emitted with the fragment that completes it, so it starts there: records stay in time order.
+      kind: 'message', protocol: 'esp-hosted', variant: v.id, startNs: c.startNs, firstNs: first.startNs, endNs: c.endNs, txn: c.txn, dir: c.dir,
       ifType: h.ifType, iface: h.iface, pktType: first.pktType, ...(first.packetType !== undefined ? { packetType: first.packetType } : {}),
       fragments: msg.fragments, txns: msg.txns, bytes: msg.bytes, content: content.content, ...(link ? { link } : {}),
     });

@@ -88,6 +88,8 @@ export interface EspMessageRecord extends Envelope {
   readonly fragments: number;
   /** Transactions of the fragments, first to last. */
   readonly txns: readonly number[];
+  /** When the first fragment started (startNs is the completing fragment's, like the buddy link's message). */
+  readonly firstNs: number;
   readonly bytes: Uint8Array;
   readonly content: EspContent;
   readonly link?: RequestLink;

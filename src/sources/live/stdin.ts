@@ -9,7 +9,7 @@
  * Example: `sigrok-cli -d fx2lafw --continuous -O vcd | buddyshark capture --live -`
  */
 import type { Readable } from 'node:stream';
-import { linkFrameScore } from '../../link/score.ts';
+import { linkFrameScore } from '../../link/buddy/score.ts';
 import type { ChangeBatch } from '../../signals/types.ts';
 import type { SpiMode } from '../../spi/types.ts';
 import { decodeSpi } from '../../spi/decode.ts';

@@ -1,14 +1,16 @@
 /**
- * NDJSON record streams: one record per line in the JSON form of json.ts. This is the simulator's
- * "transaction stream" output and `decode --json`'s output, so it is also an input: a transaction
- * stream read back goes through the link stage like any other capture.
+ * NDJSON record streams as an input: one record per line in the JSON form of src/records/json.ts.
+ * This is the simulator's "transaction stream" output and `decode --json`'s output, so it is also an
+ * input: a transaction stream read back goes through the link stage like any other capture. A link
+ * protocol's own records (kind "link") are derived from the transactions and skipped: the link stage
+ * makes them again (the frames of the buddy link are dropped by the pipeline for the same reason).
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { SourceError } from '../sources/errors.ts';
-import { recordFromJson, RecordJsonError } from './json.ts';
-import type { BuddyRecord } from './types.ts';
+import { recordFromJson, RecordJsonError } from '../records/json.ts';
+import type { BuddyRecord } from '../records/types.ts';
 
 const BATCH = 1024;
 
@@ -29,6 +31,7 @@ export async function* readNdjsonRecords(path: string, stdin: Readable = process
       } catch {
         throw new SourceError(name, `line ${n}`, 'not valid JSON');
       }
+      if (value !== null && typeof value === 'object' && 'kind' in value && value.kind === 'link') continue;
       let rec: BuddyRecord;
       try {
         rec = recordFromJson(value);

@@ -11,25 +11,17 @@
  * Example: a transaction whose MISO header CRC fails yields
  *   {kind:'anomaly', code:'header-crc', dir:'buddy-to-cpu', txn:7, offset:12, detail:'header CRC ...'}
  */
-import { Flag, HEADER_SIZE, channelName, isCreditedChannel } from '../protocol/constants.ts';
-import type { ProtocolError } from '../protocol/errors.ts';
-import { decodeFrame, decodeHeader, isIdle, type Frame, type FrameHeader } from '../protocol/frame.ts';
-import { decodeMessage } from '../protocol/message.ts';
-import type { AnomalyCode, AnomalyRecord, BuddyRecord, Direction, FrameRecord, TxnRecord } from '../records/types.ts';
+import { Flag, HEADER_SIZE, channelName, isCreditedChannel } from '../../protocol/constants.ts';
+import type { ProtocolError } from '../../protocol/errors.ts';
+import { decodeFrame, decodeHeader, isIdle, type Frame, type FrameHeader } from '../../protocol/frame.ts';
+import { decodeMessage } from '../../protocol/message.ts';
+import type { AnomalyCode, AnomalyRecord, BuddyRecord, Direction, FrameRecord, TxnRecord } from '../../records/types.ts';
 import { DirectionState } from './direction.ts';
+import { newLinkStats, type LinkStage, type LinkStats, type StageOptions } from '../protocol.ts';
 
 /** A frame whose header is intact; `payload` is null when the rest of it is not. */
 type Parsed = Frame | { readonly header: FrameHeader; readonly payload: null };
 
-export interface LinkStats {
-  transactions: number;
-  frames: number;
-  idleFrames: number;
-  anomalies: number;
-  framesPerChannel: Record<string, number>;
-  anomaliesPerCode: Partial<Record<AnomalyCode, number>>;
-  buddyResets: number;
-}
 
 /**
  * A capture of some other SPI device gives a frame error per transaction per direction. Until a
@@ -41,21 +33,17 @@ const PROBE_TXNS = 4;
 /** Records held while probing, at most: past this the probe gives up holding (not deciding). */
 const PROBE_HOLD_LIMIT = 4096;
 
-export interface LinkDecoderOptions {
-  /** Words of context for the no-link-frames anomaly, e.g. the SPI mode used ("mode 0 ..."). */
-  readonly context?: () => string | null;
-}
+/** Options of the buddy link stage (context: the SPI mode, for the no-link-frames anomaly). */
+export type LinkDecoderOptions = StageOptions;
 
-export class LinkDecoder {
+export class LinkDecoder implements LinkStage {
   private cpu = new DirectionState('cpu-to-buddy');
   private buddy = new DirectionState('buddy-to-cpu');
   private buddyEpoch: number | null = null;
   /** The epoch the CPU last synced to: when it changes, the CPU restarted its sequence numbers. */
   private cpuEpoch: number | null = null;
   private lastEnd = 0;
-  readonly stats: LinkStats = {
-    transactions: 0, frames: 0, idleFrames: 0, anomalies: 0, framesPerChannel: {}, anomaliesPerCode: {}, buddyResets: 0,
-  };
+  readonly stats: LinkStats = newLinkStats();
   /** A valid header has been seen: frame errors are reported one by one. */
   private linkSeen = false;
   /** PROBE_TXNS transactions passed without a valid header: frame errors are silent. */

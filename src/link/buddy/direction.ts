@@ -2,9 +2,9 @@
  * Per-direction state of the link decoder: sequence tracking, fragment reassembly, and the credit
  * bookkeeping that checks the sender against the peer's advertised window.
  */
-import { Reassembler } from '../protocol/fragment.ts';
-import { SequenceTracker, seqDistance } from '../protocol/sequence.ts';
-import type { Direction } from '../records/types.ts';
+import { Reassembler } from '../../protocol/fragment.ts';
+import { SequenceTracker, seqDistance } from '../../protocol/sequence.ts';
+import type { Direction } from '../../records/types.ts';
 
 export class DirectionState {
   readonly seq = new SequenceTracker();
