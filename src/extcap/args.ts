@@ -15,6 +15,7 @@
  */
 import { UserFacingError } from '../errors.ts';
 import { DEFAULT_BAUD, DEFAULT_SOURCE } from './protocol.ts';
+import { PROTOCOL_CHOICES, type ProtocolChoice } from '../link/select.ts';
 
 export type ExtcapMode = 'interfaces' | 'dlts' | 'config' | 'filter-check' | 'capture' | 'none';
 
@@ -28,6 +29,8 @@ export interface ExtcapArgs {
   readonly baud: number;
   readonly raw: boolean;
   readonly reconnect: boolean;
+  /** --protocol: the link protocol on the bridge (auto by default). */
+  readonly protocol: ProtocolChoice;
   /** --debug: connection status lines to stderr. */
   readonly debug: boolean;
   /** --debug-file PATH: connection status lines appended there. */
@@ -54,8 +57,14 @@ const BOOLEANS = new Set(['raw', 'reconnect']);
  */
 const VALUED = new Set([
   'extcap-interface', 'fifo', 'extcap-capture-filter', 'extcap-reload-option', 'extcap-control-in',
-  'extcap-control-out', 'debug-file', 'source', 'baud',
+  'extcap-control-out', 'debug-file', 'source', 'baud', 'protocol',
 ]);
+
+function protocolOf(value: string): ProtocolChoice {
+  const p = PROTOCOL_CHOICES.find((c) => c === value.trim());
+  if (!p) throw new ExtcapArgError(`--protocol ${value}: not one of ${PROTOCOL_CHOICES.join(', ')}`);
+  return p;
+}
 
 export function extcapBoolean(value: string): boolean {
   return /^.*([yt1-9])/i.test(value);
@@ -115,6 +124,7 @@ export function parseExtcapArgs(argv: readonly string[]): ExtcapArgs {
   let baud = DEFAULT_BAUD;
   let raw = true;
   let reconnect = true;
+  let protocol: ProtocolChoice = 'auto';
   let debugFile: string | undefined;
   for (const f of flags(argv)) {
     seen.add(f.name);
@@ -130,6 +140,7 @@ export function parseExtcapArgs(argv: readonly string[]): ExtcapArgs {
       case 'baud': baud = baudOf(f.value); break;
       case 'raw': raw = f.value === undefined || extcapBoolean(f.value); break;
       case 'reconnect': reconnect = f.value === undefined || extcapBoolean(f.value); break;
+      case 'protocol': protocol = protocolOf(required(f.name, f.value)); break;
       default: ignored.push(f.text);
     }
   }
@@ -142,7 +153,7 @@ export function parseExtcapArgs(argv: readonly string[]): ExtcapArgs {
   else if (seen.has('extcap-config')) mode = 'config';
   else if (captureFilter !== undefined) mode = 'filter-check';
   return {
-    mode, iface, fifo, captureFilter, wiresharkVersion, source, baud, raw, reconnect,
+    mode, iface, fifo, captureFilter, wiresharkVersion, source, baud, raw, reconnect, protocol,
     debug: seen.has('debug'), debugFile, ignored,
   };
 }

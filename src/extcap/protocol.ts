@@ -12,6 +12,8 @@
  *   interfaceLines('0.1.0', 'file:///src/buddyshark/README.md')   // ['extcap {version=0.1.0}{help=file:///...}', 'interface {value=buddyshark}{display=WiFi Buddy (buddyshark)}']
  *   configLines(['/dev/ttyACM0'])
  */
+import { PROTOCOL_CHOICES, type ProtocolChoice } from '../link/select.ts';
+import { protocolById } from '../link/registry.ts';
 
 export const INTERFACE_ID = 'buddyshark';
 export const INTERFACE_DISPLAY = 'WiFi Buddy (buddyshark)';
@@ -44,7 +46,7 @@ export function dltLines(): string[] {
 }
 
 /** The `arg` numbers. */
-export const ARG = { source: 0, baud: 1, raw: 2, reconnect: 3 } as const;
+export const ARG = { source: 0, baud: 1, raw: 2, reconnect: 3, protocol: 4 } as const;
 
 /**
  * Answer to `--extcap-config`: the source, baud, raw layer, reconnect. The source is a `string`
@@ -52,6 +54,10 @@ export const ARG = { source: 0, baud: 1, raw: 2, reconnect: 3 } as const;
  * ("invalid type editselector"), and the whole config with it; the serial ports found now are
  * named in its tooltip instead.
  */
+function protocolTitle(p: Exclude<ProtocolChoice, 'auto'>): string {
+  return protocolById(p).title;
+}
+
 export function configLines(serialPorts: readonly string[]): string[] {
   const found = serialPorts.length ? `; serial ports here: ${serialPorts.map((p) => `serial:${p}`).join(', ')}` : '';
   return [
@@ -64,6 +70,10 @@ export function configLines(serialPorts: readonly string[]): string[] {
       `${field('default', 'true')}${field('tooltip', 'Also write every SPI transaction and READY/IRQ/RESET edge (buddy-spi interface)')}`,
     `arg ${field('number', ARG.reconnect)}${field('call', '--reconnect')}${field('display', 'Reconnect')}${field('type', 'boolean')}` +
       `${field('default', 'true')}${field('tooltip', 'Retry a dropped bridge connection; the gap shows as a capture-gap event')}`,
+    `arg ${field('number', ARG.protocol)}${field('call', '--protocol')}${field('display', 'Link protocol')}${field('type', 'selector')}` +
+      `${field('tooltip', 'The protocol on the SPI link; auto picks it from the first transactions by frame validity')}`,
+    ...PROTOCOL_CHOICES.map((p) => `value ${field('arg', ARG.protocol)}${field('value', p)}${field('display', p === 'auto' ? 'auto (detect)' : protocolTitle(p))}` +
+      `${field('default', p === 'auto' ? 'true' : 'false')}`),
   ];
 }
 

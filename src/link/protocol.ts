@@ -20,7 +20,8 @@ import type { BuddyRecord, LineName } from '../records/types.ts';
 
 export type { Lane, TreeNode };
 
-export type ProtocolId = 'buddy' | 'esp-hosted-fg' | 'esp-hosted-ng' | 'esp-hosted-mcu';
+/** A registered protocol's id ('buddy', 'esp-hosted-mcu', ...): src/link/registry.ts lists them. */
+export type ProtocolId = string;
 
 /** Statistics every link stage keeps (the summary and the live status line read them). */
 export interface LinkStats {

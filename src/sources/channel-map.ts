@@ -36,7 +36,7 @@ export const ROLE_ALIASES: Readonly<Record<Role, readonly string[]>> = {
   miso: ['miso', 'cipo', 'so'],
   cs: ['cs', 'ncs', 'csn', 'cs#', 'ss', 'nss', 'enable'],
   ready: ['ready', 'rdy', 'handshake', 'hs'],
-  irq: ['irq', 'int', 'data_ready', 'dr'],
+  irq: ['irq', 'int', 'data_ready', 'data-ready', 'dataready', 'drdy', 'dr'],
   reset: ['reset', 'rst', 'nrst', 'en'],
 };
 

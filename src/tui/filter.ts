@@ -16,6 +16,8 @@ import { CONTROL_CODES } from '../protocol/control-schema.ts';
 import type { Lane } from '../records/describe.ts';
 import { ANOMALY_CODES } from '../records/types.ts';
 import type { RecordIndex } from './record-index.ts';
+import { messageNameOf } from '../link/describe.ts';
+import { PROTOCOLS } from '../link/registry.ts';
 
 export interface Filter {
   readonly text: string;
@@ -32,6 +34,8 @@ const LANE_WORDS: Readonly<Record<string, Lane>> = {
   '!': 'anomaly', anomalies: 'anomaly', anomaly: 'anomaly', anom: 'anomaly',
 };
 const LINE_WORDS = new Set(['ready', 'irq', 'reset', 'cs']);
+/** Lines by what a link protocol calls them (esp-hosted's handshake and data-ready). */
+const LINE_LABELS = new Set<string>(PROTOCOLS.flatMap((p) => Object.values(p.lineLabels)));
 const MESSAGE_NAMES = new Set<string>([...Object.keys(CONTROL_CODES), ...ANOMALY_CODES]);
 const UNIT_NS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9 };
 const TIME = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s)?$/;
@@ -60,8 +64,7 @@ function timeRange(term: string): Term | null {
 function messageName(index: RecordIndex, i: number): string | null {
   const r = index.record(i);
   if (r.kind === 'anomaly') return r.code;
-  if (r.kind === 'frame' && r.decoded?.kind === 'control') return r.decoded.msg.type;
-  return null;
+  return messageNameOf(r)?.toLowerCase() ?? null;
 }
 
 function termOf(word: string): { term: Term; hidden: boolean } {
@@ -70,6 +73,9 @@ function termOf(word: string): { term: Term; hidden: boolean } {
   if (lane) return { term: (index, i) => index.lane(i) === lane, hidden: lane === 'idle' || lane === 'txn' };
   if (LINE_WORDS.has(lower)) {
     return { term: (index, i) => { const r = index.record(i); return r.kind === 'line' && r.line === lower; }, hidden: false };
+  }
+  if (LINE_LABELS.has(lower)) {
+    return { term: (index, i) => { const r = index.record(i); return r.kind === 'line' && r.label === lower; }, hidden: false };
   }
   const range = timeRange(lower);
   if (range) return { term: range, hidden: false };

@@ -82,7 +82,7 @@ async function capture(a: ExtcapArgs): Promise<void> {
     // dialog, and the live source, link decoder and pcapng writer would slow each of those.
     const { runExtcapCapture } = await import('../../extcap/capture.ts');
     const result = await runExtcapCapture({
-      fifo: a.fifo, source: a.source, baud: a.baud, raw: a.raw, reconnect: a.reconnect, signal: stop.signal, log,
+      fifo: a.fifo, source: a.source, baud: a.baud, raw: a.raw, reconnect: a.reconnect, protocol: a.protocol, signal: stop.signal, log,
       timeOffsetSec: Math.floor(Date.now() / 1000),
     });
     if (result.stats) log(`source: ${JSON.stringify(result.stats)}`);
@@ -150,6 +150,7 @@ export const extcapCommand: CommandModule = {
       .option('baud', { type: 'string', describe: `serial baud rate (default ${DEFAULT_BAUD}; a USB CDC port ignores it)` })
       .option('raw', { type: 'string', describe: 'true|false: also write raw SPI transactions and line edges (default true)' })
       .option('reconnect', { type: 'string', describe: 'true|false: retry a dropped connection (default true)' })
+      .option('protocol', { type: 'string', describe: 'link protocol on the bridge: buddy, esp-hosted-fg|ng|mcu, or auto (default)' })
       .option('debug', { type: 'boolean', describe: 'connection status lines on stderr' })
       .option('debug-file', { type: 'string', describe: 'append connection status lines to this file' })
       .epilog(

@@ -6,14 +6,17 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { installExtcapWrapper, personalExtcapDir, type ExtcapDir, type ExtcapInstall } from '../../extcap/install.ts';
 import { checkOptions, OPTION } from '../option-schema.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
 import { ROOT } from '../../paths.ts';
+import { WIRESHARK_PLUGINS } from '../../link/registry.ts';
 
-export const PLUGIN_SOURCE = join(ROOT, 'wireshark', 'buddyshark.lua');
+/** The Lua dissectors of every registered link protocol (src/link/registry.ts); the buddy link's first. */
+export const PLUGIN_SOURCES: readonly string[] = WIRESHARK_PLUGINS.map((f) => join(ROOT, 'wireshark', f));
+export const PLUGIN_SOURCE = PLUGIN_SOURCES[0];
 
 /** Wireshark's personal plugin folder (Help > About > Folders > Personal Lua Plugins). */
 export function personalPluginDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -46,24 +49,29 @@ const install: CommandModule<object, InstallArgs> = {
     checkOptions(args, { dir: OPTION.text(true).optional(), 'extcap-dir': OPTION.text(true).optional() });
     const dir = args.dir ?? personalPluginDir();
     mkdirSync(dir, { recursive: true });
-    const target = join(dir, 'buddyshark.lua');
-    const replaced = existsSync(target) && readFileSync(target, 'utf8') !== readFileSync(PLUGIN_SOURCE, 'utf8');
-    copyFileSync(PLUGIN_SOURCE, target);
+    const plugins = PLUGIN_SOURCES.map((source) => {
+      const path = join(dir, basename(source));
+      const replaced = existsSync(path) && readFileSync(path, 'utf8') !== readFileSync(source, 'utf8');
+      copyFileSync(source, path);
+      return { path, replaced };
+    });
+    const { path: target, replaced } = plugins[0];
     let extcap: (ExtcapInstall & { how: string }) | null = null;
     if (args.extcap) {
       const where = extcapDir(args.extcapDir);
       extcap = { ...installExtcapWrapper(where.dir), how: where.how };
     }
     if (args.json) {
-      writeJsonLine({ installed: target, replaced, extcap });
+      writeJsonLine({ installed: target, replaced, plugins, extcap });
       return;
     }
     const colour = useColour();
     const lines = [
-      `${paint('green', 'installed', colour)} ${target}${replaced ? ' (replaced an older version)' : ''}`,
+      ...plugins.map((p) => `${paint('green', 'installed', colour)} ${p.path}${p.replaced ? ' (replaced an older version)' : ''}`),
       'Restart Wireshark (or Analyze > Reload Lua Plugins) and open a buddyshark pcapng:',
       '  the buddy-link packets then show the frame header, CBOR messages and CRC checks;',
       '  filter with buddy.msg == "scan_result", buddy.channel == 1, buddy.crc_ok == 0, buddy.anomaly ...',
+      '  esp-hosted packets show their header and control messages: esp_hosted.ctrl.msg == "Resp_GetMACAddress" ...',
     ];
     if (extcap) {
       lines.push(

@@ -2,7 +2,7 @@
  * esp-hosted as buddyshark link protocols, one per variant (docs/esp-hosted.md): what the registry
  * (src/link/registry.ts) lists.
  */
-import type { LinkProtocol, ProtocolId } from '../protocol.ts';
+import type { LinkProtocol } from '../protocol.ts';
 import { ESP_PCAPNG } from './pcapng.ts';
 import { ESP_HOSTED_SCORERS } from './score.ts';
 import { ESP_FAMILY, ESP_LINES, EspHostedStage } from './stage.ts';
@@ -12,7 +12,7 @@ import { ESP_VIEWS } from './views.ts';
 function espHosted(variant: VariantId): LinkProtocol {
   const v = VARIANTS[variant];
   return {
-    id: `esp-hosted-${variant}` as ProtocolId,
+    id: `esp-hosted-${variant}`,
     family: ESP_FAMILY,
     title: v.title,
     needs: { bothDirections: true, wordBits: 8, modes: [v.spiMode, ...new Set(Object.values(v.spiModeByChip))].filter((m, k, all) => all.indexOf(m) === k) },

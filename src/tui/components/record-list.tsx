@@ -4,7 +4,7 @@
  * sequence number and the one-line summary. Props only; `rowText` is the pure row formatter.
  */
 import { Box, Text } from 'ink';
-import { directionArrow } from '../../records/describe.ts';
+import { columnOf, directionArrow } from '../../link/describe.ts';
 import type { RecordIndex } from '../record-index.ts';
 import { captureTime } from '../../records/summary.ts';
 import { fit } from '../text.ts';
@@ -23,7 +23,7 @@ export interface RecordListProps {
 export function rowText(index: RecordIndex, i: number): string {
   const r = index.record(i);
   const time = captureTime(r.startNs).padStart(15);
-  const seq = r.kind === 'frame' ? String(r.seq).padStart(5) : '     ';
+  const seq = columnOf(r).padStart(5);
   const label = theme.label[index.lane(i)].padEnd(5);
   return `${time}  ${directionArrow(r)}  ${label} ${seq}  ${index.summaryText(i)}`;
 }

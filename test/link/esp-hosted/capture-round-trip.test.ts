@@ -17,19 +17,12 @@ import { spiModeOf, VARIANT_IDS, VARIANTS } from '../../../src/link/esp-hosted/v
 import type { BuddyRecord } from '../../../src/records/types.ts';
 import { openSource } from '../../../src/sources/open.ts';
 import { decodeSpi } from '../../../src/spi/decode.ts';
-import { RENDER_MAP, renderSpi, type RenderItem } from '../../../src/spi/render.ts';
+import { RENDER_MAP, renderSpi } from '../../../src/spi/render.ts';
 import { modeNumber } from '../../../src/spi/types.ts';
 import { signals, tempDir } from '../../sources/helpers.ts';
-import { BIT_NS, decodeSession, SESSIONS, type SessionItem } from './sessions.ts';
+import { decodeSession, renderItems, SESSIONS } from './sessions.ts';
 
 const SIZE = 160;
-
-function renderItems(items: readonly SessionItem[], variant: (typeof VARIANT_IDS)[number]): RenderItem[] {
-  const mode = spiModeOf(VARIANTS[variant]);
-  return items.map((it): RenderItem => it.kind === 'txn'
-    ? { kind: 'txn', startNs: it.startNs, mosi: it.mosi, miso: it.miso, mode, bitHz: 1e9 / BIT_NS, endNs: it.endNs }
-    : { kind: 'line', line: it.line === 'handshake' ? 'ready' : 'irq', timeNs: it.timeNs, level: it.level });
-}
 
 async function* once<T>(x: T[]): AsyncGenerator<T[]> {
   yield x;

@@ -6,6 +6,8 @@
  */
 import { EspHostedDecoder } from '../../../src/link/esp-hosted/decoder.ts';
 import type { EspRecord } from '../../../src/link/esp-hosted/records.ts';
+import type { RenderItem } from '../../../src/spi/render.ts';
+import { spiModeOf, VARIANTS } from '../../../src/link/esp-hosted/variants.ts';
 import {
   arpWhoHas, ctrlMsg, espIdle, frame, hostIdle, MAC_AP, MAC_HOST, ngBootup, ngCommand, privEvent, rpcMsg, serialTlv, type Variant,
 } from './encoder.ts';
@@ -122,4 +124,15 @@ export function mcuSession(size = 1600): SessionBuilder {
 }
 
 export const SESSIONS: Record<Variant, (size?: number) => SessionBuilder> = { fg: fgSession, ng: ngSession, mcu: mcuSession };
+
+/** A session as the renderer's items, in the variant's SPI mode; handshake on READY, data-ready on IRQ. */
+export function renderItems(items: readonly SessionItem[], variant: Variant): RenderItem[] {
+  const mode = spiModeOf(VARIANTS[variant]);
+  return items.map((it): RenderItem => it.kind === 'txn'
+    ? { kind: 'txn', startNs: it.startNs, mosi: it.mosi, miso: it.miso, mode, bitHz: 1e9 / BIT_NS, endNs: it.endNs }
+    : { kind: 'line', line: it.line === 'handshake' ? 'ready' : 'irq', timeNs: it.timeNs, level: it.level });
+}
+
+/** The channel names an esp-hosted user gives (the renderer's READY and IRQ are its handshake and data-ready). */
+export const ESP_CHANNELS = ['SCLK', 'MOSI', 'MISO', 'CS', 'HANDSHAKE', 'DATA_READY', 'RESET'] as const;
 
