@@ -34,6 +34,12 @@ describe('extcap arguments', () => {
       { source: 'tcp://127.0.0.1:7878', baud: 921600, raw: true, reconnect: true, fifo: '/f' });
   });
 
+  it('takes the link protocol, auto by default, and refuses one it does not know', () => {
+    assert.equal(parseExtcapArgs(['--capture', '--fifo=/f']).protocol, 'auto');
+    assert.equal(parseExtcapArgs(['--capture', '--fifo=/f', '--protocol', 'esp-hosted-mcu']).protocol, 'esp-hosted-mcu');
+    assert.throws(() => parseExtcapArgs(['--capture', '--fifo=/f', '--protocol=spi-nor']), /extcap: --protocol spi-nor: not one of buddy, esp-hosted-fg/);
+  });
+
   it('picks the question Wireshark asks', () => {
     assert.equal(parseExtcapArgs(['--extcap-interfaces', '--extcap-version=4.2']).mode, 'interfaces');
     assert.equal(parseExtcapArgs(['--extcap-interface', 'buddyshark', '--extcap-dlts']).mode, 'dlts');

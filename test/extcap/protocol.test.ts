@@ -26,13 +26,19 @@ describe('extcap protocol lines', () => {
     assert.deepEqual(dltLines(), ['dlt {number=1}{name=EN10MB}{display=Ethernet, with the buddy link, BLE, SPI and event interfaces}']);
   });
 
-  it('offers source, baud, raw layer and reconnect', () => {
+  it('offers source, baud, raw layer, reconnect and the link protocol', () => {
     assert.deepEqual(configLines([]), [
       'arg {number=0}{call=--source}{display=Source}{type=string}{default=tcp://127.0.0.1:7878}{required=true}' +
         '{tooltip=Bridge to capture from: tcp://host:port (a network bridge or buddyshark simulate --serve) or serial:PORT}',
       'arg {number=1}{call=--baud}{display=Baud rate}{type=unsigned}{default=921600}{range=1,100000000}{tooltip=Serial ports only; a USB CDC port ignores it}',
       'arg {number=2}{call=--raw}{display=Raw SPI layer}{type=boolean}{default=true}{tooltip=Also write every SPI transaction and READY/IRQ/RESET edge (buddy-spi interface)}',
       'arg {number=3}{call=--reconnect}{display=Reconnect}{type=boolean}{default=true}{tooltip=Retry a dropped bridge connection; the gap shows as a capture-gap event}',
+      'arg {number=4}{call=--protocol}{display=Link protocol}{type=selector}{tooltip=The protocol on the SPI link; auto picks it from the first transactions by frame validity}',
+      'value {arg=4}{value=buddy}{display=buddy link}{default=false}',
+      'value {arg=4}{value=esp-hosted-fg}{display=ESP-Hosted-FG}{default=false}',
+      'value {arg=4}{value=esp-hosted-ng}{display=ESP-Hosted-NG}{default=false}',
+      'value {arg=4}{value=esp-hosted-mcu}{display=ESP-Hosted-MCU}{default=false}',
+      'value {arg=4}{value=auto}{display=auto (detect)}{default=true}',
     ]);
   });
 
