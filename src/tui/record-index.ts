@@ -57,6 +57,13 @@ export class RecordIndex {
   private start = new Float64Array(1024);
   private laneArr = new Uint8Array(1024);
   private dirArr = new Uint8Array(1024);
+  /** 1 for a transaction listed by default: there is no link layer to read it through (see rawView). */
+  private rawArr = new Uint8Array(1024);
+  /**
+   * Transactions are the thing to look at: the link stage did not run (one data line, other word
+   * widths), or found no frames (another device), until a frame shows up. decode's table does the same.
+   */
+  private rawView: boolean;
   /**
    * Sparse series for the timeline strip: records per counted lane, and wire bytes of non-idle
    * frames per direction. A strip cell is two binary searches, however many records it covers.
@@ -95,6 +102,7 @@ export class RecordIndex {
 
   constructor(summaryOrInput: RecordSummary | string = 'capture') {
     this.summary = typeof summaryOrInput === 'string' ? newSummary(summaryOrInput, 'records') : summaryOrInput;
+    this.rawView = this.summary.link !== null;
   }
 
   get length(): number {
@@ -108,6 +116,7 @@ export class RecordIndex {
     this.start = grow(this.start, need, (n) => new Float64Array(n));
     this.laneArr = grow(this.laneArr, need, (n) => new Uint8Array(n));
     this.dirArr = grow(this.dirArr, need, (n) => new Uint8Array(n));
+    this.rawArr = grow(this.rawArr, need, (n) => new Uint8Array(n));
     const countSlot = LANE_CODES.map((l) => STRIP_COUNT_LANES.indexOf(l));
     for (let k = 0; k < batch.length; k++) {
       const r = batch[k];
@@ -118,6 +127,9 @@ export class RecordIndex {
       if (r.endNs > this.maxEnd) this.maxEnd = r.endNs;
       const lane = LANE_CODE[laneOf(r)];
       this.laneArr[i] = lane;
+      if (r.kind === 'anomaly' && r.code === 'no-link-frames') this.rawView = true;
+      else if (r.kind === 'frame' || r.kind === 'link') this.rawView = false;
+      this.rawArr[i] = r.kind === 'txn' && this.rawView ? 1 : 0;
       this.laneTotals[lane]++;
       const slot = countSlot[lane];
       if (slot >= 0) this.laneSeries[slot].add(i);
@@ -201,6 +213,7 @@ export class RecordIndex {
     s.firstNs = null;
     s.lastNs = null;
     s.durationNs = 0;
+    this.rawView = this.summary.link !== null;
     this.replaying = true;
     try {
       this.append(kept);
@@ -270,7 +283,7 @@ export class RecordIndex {
   /** Idle frames and raw transactions: hidden from the list unless asked for. */
   hiddenByDefault(i: number): boolean {
     const l = this.laneArr[i];
-    return l === LANE_CODE.idle || l === LANE_CODE.txn;
+    return l === LANE_CODE.idle || (l === LANE_CODE.txn && this.rawArr[i] === 0);
   }
 
   get firstNs(): number {

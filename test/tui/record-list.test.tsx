@@ -111,3 +111,21 @@ test('the mouse wheel moves the selection three rows at a time', async () => {
   await press(view, '\u001B[<64;10;12M');
   assert.match(selectedLine(view.lastFrame()) ?? '', /^›\s+0\.000\s/);
 });
+
+test('lists the SPI transactions when there is no link layer to read them through', async () => {
+  const txns = (from: number): BuddyRecord[] => [0, 1, 2].map((k): BuddyRecord => ({
+    kind: 'txn', txn: from + k, startNs: (from + k) * 1000, endNs: (from + k) * 1000 + 500, mosi: Uint8Array.of(0x9f, k), miso: Uint8Array.of(0xc2, 0x20),
+  }));
+  // The link stage did not run (a MOSI-only capture): the summary says why, the list shows the bytes.
+  const skipped = new RecordIndex({ ...new RecordIndex('x').summary, link: 'every link protocol needs both MOSI and MISO; this capture has MOSI only' });
+  skipped.append(txns(0));
+  const a = render(<Viewer index={skipped} loaded={1} width={100} height={20} onQuit={() => {}} />);
+  assert.equal(lines(a.lastFrame()).filter((l) => /SPI #\d+ {2}MOSI 9f/.test(l)).length, 3);
+  a.unmount();
+  // Another device: after the no-link-frames anomaly the transactions are listed too.
+  const other = new RecordIndex('cc1101.sr');
+  other.append([{ kind: 'anomaly', code: 'no-link-frames', detail: 'no buddy link frame in the first 4 transaction(s)', startNs: 0, endNs: 500 }, ...txns(0)]);
+  const b = render(<Viewer index={other} loaded={1} width={100} height={20} onQuit={() => {}} />);
+  assert.equal(lines(b.lastFrame()).filter((l) => /SPI #\d+ {2}MOSI 9f/.test(l)).length, 3);
+  b.unmount();
+});
