@@ -13,11 +13,10 @@
  * Example world file: { "seed": 1, "world": { "aps": [{ "ssid": "lab", "channel": 6, "rssi": -50,
  *   "security": "wpa2", "passphrase": "correct horse" }] } }
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { SourceError } from '../sources/errors.ts';
 import { scenarioSchema, type Scenario } from '../sim/scenario.ts';
+import { readJsonFile } from '../sim/json-file.ts';
 import type { CaptureFacts, CapturedAp } from './facts.ts';
 
 /**
@@ -51,20 +50,9 @@ export function sidecarPath(capture: string): string {
 }
 
 export function loadWorldFile(path: string): WorldSpec {
-  const name = basename(path);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new SourceError(name, e.code === 'ENOENT' ? 'open' : '(json)', e.code === 'ENOENT' ? 'no such file' : e.message);
-  }
-  const r = worldFileSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new SourceError(name, issue && issue.path.length ? issue.path.join('.') : '(root)', issue ? issue.message : 'invalid world file');
-  }
-  const { steps: _steps, tailMs: _tail, description: _d, ...spec } = r.data;
+  // The path as given and the line of the fault, like a scenario's (src/sim/json-file.ts).
+  const data = readJsonFile(path, worldFileSchema);
+  const { steps: _steps, tailMs: _tail, description: _d, ...spec } = data;
   return spec;
 }
 
