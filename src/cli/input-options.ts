@@ -7,7 +7,8 @@ import { MAX_WORD_BITS, spiModeText, type SpiMode } from '../spi/types.ts';
 import { INPUT_FORMATS, openRecords, type InputFormat, type OpenedRecords } from '../pipeline/open-records.ts';
 import { OPTION } from './option-schema.ts';
 import { printNote } from './output.ts';
-import { PROTOCOL_CHOICES, type ProtocolChoice } from '../link/select.ts';
+import { PROTOCOL_CHOICES, spiScorerFor, type ProtocolChoice } from '../link/select.ts';
+import type { LiveSourceOptions } from '../sources/live/types.ts';
 import { SourceError } from '../sources/errors.ts';
 import type { Progress } from './progress.ts';
 import type { SpiDetection } from '../spi/detect.ts';
@@ -66,6 +67,22 @@ function parseMode(args: InputArgs): SpiMode | 'auto' {
   return {
     cpol: (n >> 1) as 0 | 1, cpha: (n & 1) as 0 | 1, bitOrder: args['bit-order'] === 'lsb' ? 'lsb' : 'msb',
     csActive: args['cs-active'] === 'high' ? 'high' : 'low', wordBits: args['word-bits'] ?? 8,
+  };
+}
+
+/**
+ * The input options a live source takes for a VCD streamed on standard input (`sigrok-cli ... -O
+ * vcd | buddyshark capture --live -`): channels, mode and the protocol's scorer for detecting it.
+ */
+export function liveInputOptions(name: string, args: InputArgs): Pick<LiveSourceOptions, 'channels' | 'mode' | 'scorer' | 'onDetect' | 'onNote'> {
+  return {
+    ...(args.channels ? { channels: args.channels } : {}),
+    mode: parseMode(args),
+    scorer: spiScorerFor(protocolChoice(args)),
+    onDetect: (d) => {
+      if (d.basis !== 'frames') printNote(`${name}: ${d.note}`);
+    },
+    onNote: (text) => printNote(text),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { writeSigrokSr } from '../../src/exports/sigrok-sr.ts';
@@ -122,6 +122,20 @@ for (const variant of VARIANT_IDS) {
       const malformed = spawnSync('tshark', ['-r', pcap, '-Y', '_ws.malformed || _ws.expert.severity >= "Error"'], { encoding: 'utf8', env });
       assert.equal(malformed.status, 0, malformed.stderr);
       assert.equal(malformed.stdout.trim(), '', 'no malformed packet');
+    });
+
+    it('capture --live - takes a VCD streamed on standard input, with --channels, and detects the protocol', async () => {
+      // Channels named C0..C6: nothing to match by name, so --channels must reach the live source.
+      const plain = join(dir, `${variant}-plain.vcd`);
+      const { info, batches } = renderSpi(once(renderItems(SESSIONS[variant](SIZE).items, variant)), { mode });
+      await writeVcd({ ...info, channels: ['C0', 'C1', 'C2', 'C3', 'C4', 'C5', 'C6'] }, batches, plain);
+      const out = join(dir, `${variant}-live.pcapng`);
+      const r = cli(['capture', '--live', '-', '-w', out, '--channels', 'sck=0,mosi=1,miso=2,cs=3,ready=4,irq=5'], { input: readFileSync(plain, 'utf8') });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, new RegExp(`link protocol: esp-hosted-${variant}`));
+      const s = JSON.parse(cli(['info', out, '--json']).stdout) as { records: Record<string, number>; anomalies: Record<string, number> };
+      assert.ok((s.records.link ?? 0) > 0, JSON.stringify(s));
+      assert.deepEqual(s.anomalies, {});
     });
 
     it('view, not on a terminal, prints the summary naming the protocol', () => {

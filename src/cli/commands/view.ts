@@ -14,7 +14,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { decodeLink } from '../../link/stream.ts';
 import { createLinkStage } from '../../link/select.ts';
 import { DEFAULT_WINDOW, LiveView } from '../../tui/live.ts';
-import { INPUT_RULES, inputOptions, openInput, protocolChoice, type InputArgs } from '../input-options.ts';
+import { INPUT_RULES, inputOptions, liveInputOptions, openInput, protocolChoice, type InputArgs } from '../input-options.ts';
 import { checkOptions, MAX_BAUD, OPTION } from '../option-schema.ts';
 import { printError, UserError } from '../output.ts';
 import { addToSummary, newSummary, summaryLines } from '../../records/summary.ts';
@@ -84,6 +84,7 @@ async function viewLive(spec: string, args: ViewArgs): Promise<void> {
   const [{ openLiveSource }, { runViewer }] = await Promise.all([import('../../sources/live/open.ts'), import('../../tui/run.tsx')]);
   const live = new LiveView(args.window);
   const source = await openLiveSource(spec, {
+    ...liveInputOptions(spec === '-' ? '<stdin>' : spec, args),
     reconnect: true,
     ...(args.baud !== undefined ? { baud: args.baud } : {}),
     onStatus: (st) => live.setState(st.state, st.detail),

@@ -15,11 +15,12 @@ import type { LiveSource, LiveStatus } from '../../sources/live/types.ts';
 import { checkOptions, MAX_BAUD, OPTION } from '../option-schema.ts';
 import { paint, printNote, UserError, useColour, writeJsonLine } from '../output.ts';
 import type { ProtocolChoice } from '../../link/select.ts';
+import { liveInputOptions, type InputArgs } from '../input-options.ts';
 import { summaryLines } from '../../records/summary.ts';
 import { LiveCapture, type CaptureSink, type LiveCaptureResult } from './capture-loop.ts';
 import { formatBytes, formatElapsed, LiveStatusLine } from './status-line.ts';
 
-export interface CaptureLiveArgs {
+export interface CaptureLiveArgs extends InputArgs {
   live: string;
   write: string;
   raw: boolean;
@@ -30,7 +31,6 @@ export interface CaptureLiveArgs {
   ring?: number;
   size?: number;
   baud?: number;
-  protocol?: string;
 }
 
 /** Bytes in a --size megabyte (decimal, as dumpcap's kB are 1000 bytes). */
@@ -66,6 +66,7 @@ export async function captureLive(a: CaptureLiveArgs): Promise<void> {
   let state: LiveStatus | null = null;
   let line: LiveStatusLine | null = null;
   const live: LiveSource = await openLiveSource(a.live, {
+    ...liveInputOptions(a.live === '-' ? '<stdin>' : a.live, a),
     reconnect: true,
     ...(a.baud !== undefined ? { baud: a.baud } : {}),
     onStatus: (st: LiveStatus) => {

@@ -9,7 +9,6 @@
  * Example: `sigrok-cli -d fx2lafw --continuous -O vcd | buddyshark capture --live -`
  */
 import type { Readable } from 'node:stream';
-import { linkFrameScore } from '../../link/buddy/score.ts';
 import type { ChangeBatch } from '../../signals/types.ts';
 import type { SpiMode } from '../../spi/types.ts';
 import { decodeSpi } from '../../spi/decode.ts';
@@ -32,6 +31,7 @@ export interface StdinVcdOptions {
   readonly mode?: SpiMode | 'auto';
   readonly onDetect?: (d: SpiDetection) => void;
   readonly onNote?: (text: string) => void;
+  readonly scorer?: (mosi: Uint8Array, miso: Uint8Array) => number;
 }
 
 /**
@@ -125,7 +125,7 @@ async function pumpVcd(chunks: AsyncIterable<Buffer>, queue: RecordQueue, stats:
     }
   }
   const spi = decodeSpi(src.info, counted(), map, {
-    mode: opts.mode ?? 'auto', scorer: linkFrameScore,
+    mode: opts.mode ?? 'auto', ...(opts.scorer ? { scorer: opts.scorer } : {}),
     // Records start flowing sooner on a quiet link; 16 transactions carry plenty of valid headers.
     maxDetectTxns: LIVE_DETECT_TXNS,
     ...(opts.onDetect ? { onDetect: opts.onDetect } : {}),

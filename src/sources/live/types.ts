@@ -39,6 +39,11 @@ export interface LiveSourceOptions {
   readonly onDetect?: (d: SpiDetection) => void;
   /** A VCD on standard input: facts from the SPI stage (framing by clock gaps, ...). */
   readonly onNote?: (text: string) => void;
+  /**
+   * A VCD on standard input, with mode 'auto': how sure a transaction is of the link protocol
+   * (src/link/select.ts spiScorerFor); without it the mode comes from the signal timing alone.
+   */
+  readonly scorer?: (mosi: Uint8Array, miso: Uint8Array) => number;
 }
 
 export interface LiveStatus {
