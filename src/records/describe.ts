@@ -15,6 +15,8 @@ export type Lane = 'control' | 'ethernet' | 'trace' | 'ble' | 'reserved' | 'idle
 export interface TreeNode {
   readonly label: string;
   readonly children?: readonly TreeNode[];
+  /** Fields the hex dump shows anyway (a frame header): folded into one line when space is short. */
+  readonly fold?: boolean;
 }
 
 export function shortValue(v: unknown): string {

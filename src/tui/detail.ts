@@ -18,16 +18,20 @@ export function treeLines(nodes: readonly TreeNode[], depth = 0, out: string[] =
 }
 
 /**
- * The record's tree in at most `rows` lines: when it does not fit, the frame header (whose fields
- * the hex dump shows anyway) folds into one line so the decoded message stays visible; `offset`
- * scrolls a tree that is still too long (clamped so the last line stays at the bottom).
+ * The record's tree in at most `rows` lines: when it does not fit, the nodes marked `fold` (a frame
+ * header, whose fields the hex dump shows anyway) fold into one line each so the decoded message
+ * stays visible; `offset` scrolls a tree that is still too long (clamped so the last line stays at
+ * the bottom).
  */
 export function recordTree(index: RecordIndex, i: number, rows = Infinity, offset = 0): string[] {
   const nodes = detailTree(index.record(i));
   let lines = treeLines(nodes);
-  if (lines.length > rows && nodes[0]?.label === 'Frame header' && nodes[0].children) {
-    const compact = `▸ Frame header: ${nodes[0].children.map((c) => c.label.replace(/ \(not valid\)$/, '')).join(', ')}`;
-    lines = [compact, ...treeLines(nodes.slice(1))];
+  if (lines.length > rows && nodes.some((n) => n.fold && n.children)) {
+    lines = [];
+    for (const n of nodes) {
+      if (n.fold && n.children) lines.push(`▸ ${n.label}: ${n.children.map((c) => c.label.replace(/ \(not valid\)$/, '')).join(', ')}`);
+      else treeLines([n], 0, lines);
+    }
   }
   const from = Math.max(0, Math.min(offset, lines.length - rows));
   return lines.slice(from, from + rows);

@@ -3,7 +3,9 @@
  * detached tmux session of a fixed size, types keys as a person would (tmux send-keys) and reads
  * the screen back (tmux capture-pane), polling for the expected text after every key instead of
  * sleeping. Covers the committed happy-path capture (captures/demo.pcapng) at 80x24 and 120x40,
- * and a noisy-bus capture made by `buddyshark capture` (CRC errors, lost frames, CS glitches).
+ * a noisy-bus capture made by `buddyshark capture` (CRC errors, lost frames, CS glitches), an
+ * esp-hosted capture (captures/esp-hosted/mcu.sr) at 160x48, and two logic-analyzer captures of
+ * other SPI devices from the real-capture corpus (no link frames; MOSI only).
  *
  * The sessions live on a private tmux server (`-S` socket, no config file) killed at the end, so
  * a person's own tmux is never touched. Skips when tmux is not installed.
@@ -100,9 +102,10 @@ class ViewerPane {
     this.errFile = join(dir, `${name}.stderr`);
   }
 
-  start(capture: string, width: number, height: number): void {
+  /** Runs `buddyshark view CAPTURE [args...]` (args: further command-line options, such as --channels). */
+  start(capture: string, width: number, height: number, args: readonly string[] = []): void {
     // CI is unset: Ink renders only the final frame when it sees CI, and this is a real terminal.
-    const cmd = `env -u CI TERM=xterm-256color node bin/buddyshark.js view ${quote(capture)} 2>${quote(this.errFile)}; echo $? >${quote(this.rcFile)}`;
+    const cmd = `env -u CI TERM=xterm-256color node bin/buddyshark.js view ${[capture, ...args].map(quote).join(' ')} 2>${quote(this.errFile)}; echo $? >${quote(this.rcFile)}`;
     tmux('new-session', '-d', '-s', this.name, '-x', String(width), '-y', String(height), '-c', ROOT, cmd);
     this.alive = true;
   }
@@ -160,11 +163,11 @@ class ViewerPane {
 
   /**
    * Waits for the loaded UI of `file`: header with the final record count and the first row
-   * selected. The header names the file with its format, or when the row is short of room without
-   * it, or as "…/<name>".
+   * selected. The header names the file with its format ("pcapng", "logic-analyzer export"), or
+   * when the row is short of room without it, or as "…/<name>".
    */
-  async loaded(file: string): Promise<{ screen: Screen; records: number }> {
-    const names = [`${file} (pcapng)  `, `${file}  `, `…/${basename(file)}  `];
+  async loaded(file: string, format = 'pcapng'): Promise<{ screen: Screen; records: number }> {
+    const names = [`${file} (${format})  `, `${file}  `, `…/${basename(file)}  `];
     const s = await this.waitFor(`the loaded viewer of ${file}`, (x) =>
       names.some((n) => x.lines[0].startsWith(n)) && /\d records/.test(x.lines[0]) && !x.lines[0].includes('loading') && x.position?.at === 1 && x.selected !== undefined, STARTUP_TIMEOUT_MS);
     const m = /  ([\d,]+) records/.exec(s.lines[0]);
@@ -172,8 +175,11 @@ class ViewerPane {
     return { screen: s, records: Number(m[1].replace(/,/g, '')) };
   }
 
-  /** Presses q and waits until the viewer exited (the session closes), then checks the exit status. */
-  async quit(): Promise<void> {
+  /**
+   * Presses q and waits until the viewer exited (the session closes), then checks the exit status
+   * and stderr: empty, or exactly the notes expected (one "buddyshark: note:" line matching each).
+   */
+  async quit(notes: readonly RegExp[] = []): Promise<void> {
     this.keys('q');
     const until = Date.now() + TIMEOUT_MS;
     while (this.exists()) {
@@ -184,7 +190,14 @@ class ViewerPane {
     // Ink shows the cursor again on stderr when it exits: terminal control sequences are fine there.
     const err = (existsSync(this.errFile) ? readFileSync(this.errFile, 'utf8') : '').replace(/\x1b\[[?\d;]*[a-zA-Z]/g, '');
     assert.equal(readFileSync(this.rcFile, 'utf8').trim(), '0', `viewer exit status (stderr: ${err})`);
-    assert.equal(err, '', 'no message on stderr');
+    if (notes.length === 0) {
+      assert.equal(err, '', 'no message on stderr');
+      return;
+    }
+    const lines = err.split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, notes.length, `${notes.length} notes on stderr, nothing else:\n${err}`);
+    for (const l of lines) assert.match(l, /^buddyshark: note: /, `a note: ${l}`);
+    for (const re of notes) assert.ok(lines.some((l) => re.test(l)), `a note matching ${re} on stderr:\n${err}`);
   }
 
   kill(): void {
@@ -235,6 +248,30 @@ async function selectDownTo(pane: ViewerPane, match: RegExp, maxSteps: number): 
   }
   assert.match(s.selected?.text ?? '', match);
   return s;
+}
+
+/**
+ * One section of the detail pane's hex dump read back from the screen: the bytes under its title
+ * ("frame MISO (44 bytes)", "MOSI (11 bytes)"), checked against the size the title gives.
+ */
+function hexSection(detail: string, title: string): number[] {
+  const lines = detail.split('\n');
+  const at = lines.findIndex((l) => new RegExp(`(?:^|\\s)${title} \\(\\d+ bytes\\)\\s*$`).test(l));
+  assert.ok(at >= 0, `a hex section "${title}" in the detail pane:\n${detail}`);
+  const size = Number(/\((\d+) bytes\)\s*$/.exec(lines[at])![1]);
+  const bytes: number[] = [];
+  for (const l of lines.slice(at + 1)) {
+    const m = /(?:^|\s)([0-9a-f]{4})((?: [0-9a-f]{2})+)\s*$/.exec(l);
+    if (!m || parseInt(m[1], 16) !== bytes.length) break;
+    bytes.push(...m[2].trim().split(' ').map((b) => parseInt(b, 16)));
+  }
+  assert.equal(bytes.length, size, `the whole "${title}" section on screen:\n${detail}`);
+  return bytes;
+}
+
+/** The hex cursor's field line under the dump: "len (bytes 2-3) = 24" (the text after "▸ "). */
+function fieldLine(s: Screen): string {
+  return /▸ (\S.*?)\s*$/m.exec(s.detail)?.[1] ?? '';
 }
 
 let dir = '';
@@ -531,6 +568,232 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       s = await pane.waitFor('no further match', (x) => /\[find: payload-crc\] {2}no further match\s*$/m.test(x.text));
 
       await pane.quit();
+    } finally {
+      pane.kill();
+    }
+  });
+
+  test('160x48 esp-hosted MCU capture: protocol and SPI mode in the header, control, line and ETH rows, idle on a, request detail, r to the reply, hex fields, ctl filter, quit', async () => {
+    const pane = newPane();
+    try {
+      const file = 'captures/esp-hosted/mcu.sr';
+      pane.start(file, 160, 48);
+      const { screen: first, records } = await pane.loaded(file, 'logic-analyzer export');
+
+      // Header: the file and its format, the protocol it was detected to be, the SPI mode the link frames gave.
+      assert.match(first.lines[0], /^captures\/esp-hosted\/mcu\.sr \(logic-analyzer export\) {2}\d+\.\d{3} ms {2}\d+ records\s*$/);
+      assert.match(first.lines[1], /│ anomalies 0 │ esp-hosted-mcu │ SPI mode 3 \(CPOL 1, CPHA 1\), MSB first, CS active low \(detected from link frames\)\s*$/);
+      assert.ok(first.lines.every((l) => l.length <= 160), 'nothing wider than the terminal');
+      const control = headerCount(first, 'control');
+      const ethernet = headerCount(first, 'ethernet');
+      const idle = headerCount(first, 'idle');
+      assert.ok(control >= 4 && ethernet >= 1 && idle >= 1, `control, ethernet and idle frames in the header: ${first.lines[1]}`);
+
+      // The list, whole on one screen: control and Ethernet rows as the header counts them, handshake
+      // and data-ready edges; no idle directions or raw transactions (they are hidden until a).
+      const listed = first.position!.of;
+      const rows = first.rows;
+      assert.equal(rows.length, listed, 'the whole list on screen');
+      assert.ok(first.position!.shown && listed < records, `idle and raw records left out: ${listed} of ${records}`);
+      assert.ok(!rows.some((r) => r.label === 'IDLE' || r.label === 'SPI'), `no idle or raw rows:\n${first.text}`);
+      assert.equal(rows.filter((r) => r.label === 'CTRL').length, control, 'a CTRL row per control frame the header counts');
+      assert.equal(rows.filter((r) => r.label === 'ETH').length, ethernet, 'an ETH row per Ethernet frame the header counts');
+      const request = rows.find((r) => /C→B {2}CTRL\s+1 {2}host→ESP ctrl Req_GetMACAddress #1$/.test(r.text));
+      const reply = rows.find((r) => /B→C {2}CTRL\s+1 {2}ESP→host ctrl Resp_GetMACAddress #1$/.test(r.text));
+      assert.ok(request && reply && reply.timeUs > request.timeUs, `the GetMACAddress request and its response, in that order:\n${first.text}`);
+      assert.ok(rows.some((r) => /C→B {2}ETH\s+\d+ {2}host→ESP STA eth \d+ B ARP who-has [\d.]+ tell [\d.]+$/.test(r.text)), `the ARP frame:\n${first.text}`);
+      const edges = rows.filter((r) => r.label === 'LINE');
+      for (const r of edges) assert.match(r.text, / {3}LINE\s+(HANDSHAKE|DATA-READY) (high|low)$/, 'a line edge by the protocol\'s name');
+      for (const e of ['HANDSHAKE high', 'HANDSHAKE low', 'DATA-READY high', 'DATA-READY low']) assert.ok(edges.some((r) => r.text.endsWith(e)), `${e} listed`);
+      assert.equal(rows.length, control + ethernet + edges.length, 'nothing else in the list');
+
+      // a: the idle directions and the raw transactions join the list (every record), a again hides them.
+      pane.keys('a');
+      let s = await pane.waitFor('a shows all records', (x) => x.has('[all]') && x.position?.of === records);
+      assert.equal(s.selected?.text, first.selected?.text, 'the selection stays');
+      assert.ok(s.rows.some((r) => /C→B {2}IDLE\s+host→ESP idle$/.test(r.text)) && s.rows.some((r) => /B→C {2}IDLE\s+ESP→host idle$/.test(r.text)), `idle rows both ways:\n${s.text}`);
+      assert.ok(s.rows.some((r) => /SPI\s+SPI #\d+ {2}MOSI(?: [0-9a-f]{2})+ \.\.\. \(\d+ words\) {2}MISO/.test(r.text)), `raw transactions:\n${s.text}`);
+      pane.keys('a');
+      s = await pane.waitFor('a hides them again', (x) => !x.has('[all]') && x.position?.of === listed);
+      assert.ok(!s.rows.some((r) => r.label === 'IDLE' || r.label === 'SPI'));
+
+      // j down to the request, one j past it and k back.
+      s = await selectDownTo(pane, /Req_GetMACAddress #1$/, listed);
+      assert.equal(s.selected?.text, request.text);
+      const at = s.position!.at;
+      pane.keys('j');
+      s = await pane.waitFor('j past the request', (x) => x.position?.at === at + 1);
+      assert.notEqual(s.selected?.text, request.text);
+      pane.keys('k');
+      s = await pane.waitFor('k back to the request', (x) => x.position?.at === at);
+      assert.equal(s.selected?.text, request.text);
+
+      // Enter: the header fields, as the hex dump's bytes say, and the decoded message.
+      pane.keys('Enter');
+      s = await pane.waitFor('the request detail', (x) => x.detailPosition !== null && x.detail.includes('▾ control: Req_GetMACAddress'));
+      assert.deepEqual(s.detailPosition, s.position, 'detail title and status bar agree');
+      const tree = (d: string, name: string): string => {
+        const m = new RegExp(`^\\s+${name}: (\\S+)`, 'm').exec(d);
+        assert.ok(m, `${name} in the tree:\n${d}`);
+        return m[1];
+      };
+      const le16 = (b: readonly number[], k: number): number => b[k] | (b[k + 1] << 8);
+      const mosi = hexSection(s.detail, 'frame MOSI');
+      assert.match(s.detail, /^\s+variant: ESP-Hosted-MCU\b/m);
+      assert.match(s.detail, /^\s+direction: host→ESP\b/m);
+      assert.match(s.detail, /^\s+if_type: 3 \(serial\)/m, 'control travels on the serial interface');
+      assert.equal(Number(tree(s.detail, 'if_type')), mosi[0] & 0x0f, 'if_type is the low nibble of byte 0');
+      assert.equal(Number(tree(s.detail, 'len')), le16(mosi, 2), 'len: bytes 2-3');
+      assert.equal(Number(tree(s.detail, 'offset')), le16(mosi, 4), 'offset: bytes 4-5');
+      assert.equal(mosi.length, le16(mosi, 4) + le16(mosi, 2), 'the frame is the payload at its offset');
+      assert.equal(tree(s.detail, 'checksum'), `0x${le16(mosi, 6).toString(16).padStart(4, '0')}`, 'checksum: bytes 6-7');
+      assert.match(s.detail, /^\s+checksum: 0x[0-9a-f]{4} \(good\)/m);
+      assert.equal(Number(tree(s.detail, 'seq_num')), le16(mosi, 8), 'seq_num: bytes 8-9');
+      assert.match(s.detail, /^\s+msg_type: 1 \(Req\)/m);
+      assert.match(s.detail, /^\s+msg_id: \d+ \(Req_GetMACAddress\)/m);
+      const txn = /^SPI txn #(\d+) {2}/m.exec(s.detail);
+      assert.ok(txn, `the transaction line:\n${s.detail}`);
+      assert.equal(tree(s.detail, 'transaction'), txn[1], 'the tree and the transaction line name the same transaction');
+      const replyLine = /^reply: .+ after (\S+ \S+) \(r jumps\)/m.exec(s.detail);
+      assert.ok(replyLine, `the reply link:\n${s.detail}`);
+
+      // r: to the response; the pane links back with the same latency, which the list times agree with.
+      pane.keys('r');
+      s = await pane.waitFor('r to the response', (x) => x.selected?.text === reply.text && x.detail.includes('▾ control: Resp_GetMACAddress'));
+      const back = /^request: .+, latency (\S+ \S+) \(r jumps\)/m.exec(s.detail);
+      assert.equal(back?.[1], replyLine[1], `the same latency both ways:\n${s.detail}`);
+      const latency = parseDuration(replyLine[1]);
+      assert.ok(Math.abs(reply.timeUs - request.timeUs - latency.us) <= latency.tolerance, `latency ${replyLine[1]} vs list times ${request.timeUs} -> ${reply.timeUs} µs`);
+      assert.match(s.detail, /^\s+direction: ESP→host\b/m);
+      assert.match(s.detail, /^\s+msg_type: 2 \(Resp\)/m);
+      const miso = hexSection(s.detail, 'frame MISO');
+      assert.equal(Number(tree(s.detail, 'len')), le16(miso, 2));
+
+      // Tab: the detail pane takes the keys; ↓ walks the header fields in wire order, each read from its bytes.
+      const styled = (): string => pane.styled();
+      const replyAt = s.position!.at;
+      pane.keys('Tab');
+      await pane.waitFor('Tab to focus the detail pane', () => isDetailFocused(styled()));
+      const hex2 = (v: number): string => `0x${v.toString(16).padStart(2, '0')}`;
+      assert.equal(fieldLine(pane.screen()), `if_type:4 / if_num:4 (byte 0) = ${miso[0]} (${hex2(miso[0])})`, 'the hex cursor starts on byte 0');
+      const fields = [
+        `flags (byte 1) = ${miso[1]} (${hex2(miso[1])})`,
+        `len (bytes 2-3) = ${le16(miso, 2)}`,
+        `offset (bytes 4-5) = ${le16(miso, 4)}`,
+        `checksum (bytes 6-7) = ${le16(miso, 6)}`,
+        `seq_num (bytes 8-9) = ${le16(miso, 8)}`,
+      ];
+      for (const want of fields) {
+        pane.keys('Down');
+        s = await pane.waitFor(`the hex cursor on "${want}"`, (x) => fieldLine(x) === want);
+        assert.equal(s.position?.at, replyAt, 'the list selection did not move');
+      }
+      pane.keys('Up');
+      s = await pane.waitFor('Up back to the checksum', (x) => fieldLine(x) === fields[3]);
+
+      // PgDn scrolls the tree to the rest of the message: the MAC address, whose bytes are in the payload.
+      pane.keys('NPage');
+      s = await pane.waitFor('PgDn to the MAC address', (x) => /^\s+mac: [0-9a-f]{2}(:[0-9a-f]{2}){5}\b/m.test(x.detail));
+      const mac = /^\s+mac: (\S+)/m.exec(s.detail)![1].split(':').map((b) => parseInt(b, 16));
+      const payload = miso.slice(le16(miso, 4)).map((b) => b.toString(16).padStart(2, '0')).join(' ');
+      assert.ok(payload.includes(mac.map((b) => b.toString(16).padStart(2, '0')).join(' ')), `the MAC's bytes in the payload: ${payload}`);
+      assert.match(s.detail, /response to request: #1\b/);
+      assert.equal(fieldLine(s), fields[3], 'PgDn leaves the hex cursor');
+      assert.equal(s.position?.at, replyAt);
+
+      // Tab back to the list, Esc closes the pane.
+      pane.keys('Tab');
+      await pane.waitFor('Tab back to the list', () => isListFocused(styled()));
+      pane.keys('Escape');
+      s = await pane.waitFor('Esc closes the detail pane', (x) => x.detailPosition === null);
+
+      // /ctl Enter: only control rows, as many as the header counts; the selection stays on the response.
+      pane.type('/ctl');
+      await pane.waitFor('the filter prompt', (x) => x.has('/ctl█'));
+      pane.keys('Enter');
+      s = await pane.waitFor('the ctl filter', (x) => x.has('[filter: ctl]') && x.position?.of === control);
+      assert.ok(s.has(`${control} records match "ctl"`), s.text);
+      assert.equal(s.rows.length, control, 'the list shows the control rows only');
+      for (const r of s.rows) assert.equal(r.label, 'CTRL', `a control row: ${r.text}`);
+      assert.equal(s.selected?.text, reply.text);
+      pane.keys('Escape');
+      s = await pane.waitFor('Esc clears the filter', (x) => !x.has('[filter:') && x.position?.of === listed);
+
+      await pane.quit([/: link protocol: esp-hosted-mcu \(ESP-Hosted-MCU\), detected\b/]);
+    } finally {
+      pane.kill();
+    }
+  });
+
+  test('120x40 a CC1101 radio (another SPI device): the no-link-frames row, then every transaction with its bytes; Enter shows MOSI and MISO', async () => {
+    const pane = newPane();
+    try {
+      const file = 'test/fixtures/real/sigrok-dumps-spi/cc1101/cc1101-burst-read.sr';
+      pane.start(file, 120, 40);
+      const { screen: first, records } = await pane.loaded(file, 'logic-analyzer export');
+      assert.match(first.lines[1], /^frames: none │ anomalies 1 \(no-link-frames 1\) │ SPI mode \d/);
+
+      // Nothing hidden: the anomaly first, then the transactions in order, each with both directions' bytes.
+      assert.deepEqual(first.position, { at: 1, of: records, shown: false }, 'every record listed');
+      const rows = first.rows;
+      assert.equal(rows.length, records);
+      assert.equal(rows[0].label, 'ANOM');
+      assert.match(rows[0].text, /ANOM\s+no-link-frames: no .*link frame/);
+      const txns = rows.slice(1);
+      assert.ok(txns.length >= 3, `transactions listed:\n${first.text}`);
+      txns.forEach((r, k) => assert.match(r.text, new RegExp(`   SPI\\s+SPI #${k} {2}MOSI( [0-9a-f]{2})+ {2}MISO( [0-9a-f]{2})+$`), `transaction ${k}, whole`));
+      const burst = txns.find((r) => /SPI #2 {2}MOSI ff 00 00 .* {2}MISO 0c 70 cc /.test(r.text));
+      assert.ok(burst, `the burst read:\n${first.text}`);
+
+      // Enter on the burst read: its MOSI and MISO in the hex dump, the bytes the row shows.
+      let s = await selectDownTo(pane, /SPI #2 {2}MOSI/, records);
+      pane.keys('Enter');
+      s = await pane.waitFor('the transaction detail', (x) => x.detailPosition !== null && /^SPI txn #2 /m.test(x.detail));
+      const [, rowMosi, rowMiso] = /MOSI((?: [0-9a-f]{2})+) {2}MISO((?: [0-9a-f]{2})+)$/.exec(burst.text)!;
+      const bytes = (text: string): number[] => text.trim().split(' ').map((b) => parseInt(b, 16));
+      assert.deepEqual(hexSection(s.detail, 'MOSI'), bytes(rowMosi), 'MOSI in the hex dump');
+      assert.deepEqual(hexSection(s.detail, 'MISO'), bytes(rowMiso), 'MISO in the hex dump');
+      assert.match(s.detail, new RegExp(`^SPI txn #2 {2}${burst.timeUs.toFixed(3)}–\\S+ µs \\(\\S+ \\S+\\) {2}MOSI ${bytes(rowMosi).length} B {2}MISO ${bytes(rowMiso).length} B\\s*$`, 'm'));
+
+      // Tab, ↓: the hex cursor goes from MOSI to MISO.
+      assert.equal(fieldLine(s), `MOSI (bytes 0-${bytes(rowMosi).length - 1})`);
+      pane.keys('Tab');
+      await pane.waitFor('Tab to focus the detail pane', () => isDetailFocused(pane.styled()));
+      pane.keys('Down');
+      s = await pane.waitFor('the hex cursor on MISO', (x) => fieldLine(x) === `MISO (bytes 0-${bytes(rowMiso).length - 1})`);
+
+      await pane.quit([/: SPI mode \d .*from the signal timing/, /: link protocol: none recognised/]);
+    } finally {
+      pane.kill();
+    }
+  });
+
+  test('80x24 a MOSI-only capture (ADF4351 synthesizer, --channels): the SPI transactions with "MISO -"', async () => {
+    const pane = newPane();
+    try {
+      const file = 'test/fixtures/real/sigrok-dumps-spi/adf4351/set-4000mhz.sr';
+      pane.start(file, 80, 24, ['--channels', 'cs=0,mosi=1,sck=2']);
+      const { screen: first, records } = await pane.loaded(file, 'logic-analyzer export');
+      assert.match(first.lines[1], /^frames: none │ anomalies \d+/);
+      const anomalies = Number(/│ anomalies (\d+)/.exec(first.lines[1])![1]);
+      assert.ok(first.lines.every((l) => l.length <= 80), 'nothing wider than the terminal');
+
+      assert.deepEqual(first.position, { at: 1, of: records, shown: false }, 'every record listed');
+      assert.equal(first.rows.length, records, 'the whole list on screen');
+      const txns = first.rows.filter((r) => r.label === 'SPI');
+      assert.equal(txns.length, records - anomalies, 'every record not an anomaly is a transaction');
+      assert.ok(txns.length >= 3);
+      txns.forEach((r, k) => assert.match(r.text, new RegExp(`   SPI\\s+SPI #${k} {2}MOSI( [0-9a-f]{2})+ {2}MISO -$`), `transaction ${k}: MOSI bytes, no MISO`));
+
+      // Enter on the first: its MOSI bytes in the hex dump, an empty MISO.
+      assert.equal(first.selected?.text, txns[0].text);
+      pane.keys('Enter');
+      const s = await pane.waitFor('the transaction detail', (x) => x.detailPosition !== null && /^SPI txn #0 /m.test(x.detail));
+      const rowMosi = /MOSI((?: [0-9a-f]{2})+) {2}MISO -$/.exec(txns[0].text)![1].trim().split(' ').map((b) => parseInt(b, 16));
+      assert.deepEqual(hexSection(s.detail, 'MOSI'), rowMosi);
+      assert.deepEqual(hexSection(s.detail, 'MISO'), [], 'MISO (0 bytes)');
+
+      await pane.quit([/: every link protocol needs both MOSI and MISO; this capture has MOSI only/, /: SPI mode \d .*from the signal timing/]);
     } finally {
       pane.kill();
     }

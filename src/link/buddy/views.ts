@@ -99,6 +99,7 @@ function apList(aps: readonly { readonly ssid: string; readonly rssi: number }[]
 export function frameDetail(r: FrameRecord): TreeNode[] {
   const header: TreeNode = {
     label: 'Frame header',
+    fold: true,
     children: [
       { label: `channel: ${r.channel} (${channelName(r.channel)})` },
       { label: `flags: 0x${r.flags.toString(16).padStart(2, '0')} (${flagText(r.flags)})` },

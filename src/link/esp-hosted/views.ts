@@ -24,6 +24,7 @@ function treeOf(n: DetailNode): TreeNode {
 const LANES: Readonly<Record<string, Lane>> = { ethernet: 'ethernet', control: 'control', hci: 'ble', idle: 'idle' };
 
 const NO_HEX: HexView = { sections: [], fields: [] };
+const WHERE = new Set(['variant', 'transaction', 'direction']);
 const STATELESS: ViewContext = { observe: () => undefined };
 
 function hexOf(e: EspLinkFields): HexView {
@@ -56,7 +57,12 @@ export const ESP_VIEWS: RecordViews = {
   isIdle: (r) => espFields(r)?.kind === 'idle',
   detail: (r) => {
     const e = espFields(r);
-    return e ? detailTree(e).map(treeOf) : [];
+    if (!e) return [];
+    // Where it was (variant, transaction, direction) in one line; the header may fold like the buddy link's.
+    const nodes = detailTree(e);
+    const where = nodes.filter((n) => !n.children && WHERE.has(n.label));
+    const rest = nodes.filter((n) => !where.includes(n)).map((n) => (n.label === 'header' ? { ...treeOf(n), fold: true } : treeOf(n)));
+    return [...(where.length ? [{ label: where.map((n) => n.value).join(', ') }] : []), ...rest];
   },
   hex: (r) => {
     const e = espFields(r);

@@ -1,8 +1,8 @@
 /**
- * The header: file and format, duration, record counts per channel, anomalies and the SPI mode,
- * plus a loading count while the stream is still arriving. Props only. A live view shows the
- * connection state instead of "loading", and once its window is full, how many older records it
- * dropped (the counts then describe the window).
+ * The header: file and format, duration, record counts per channel, anomalies, the link protocol
+ * (when it is not the buddy link) and the SPI mode, plus a loading count while the stream is still
+ * arriving. Props only. A live view shows the connection state instead of "loading", and once its
+ * window is full, how many older records it dropped (the counts then describe the window).
  *
  * Two rows, each laid out for the width: when a row does not fit, the least important parts
  * shorten or go first, so at 80 columns the file name, duration, record count, connection state
@@ -71,14 +71,16 @@ function secondLine(s: RecordSummary, width: number): string {
     const more = (shown === channels ? channels.length : kept.length) - shown.length;
     return `frames: ${list(shown) || 'none'}${more > 0 ? ` +${more} more` : ''}`;
   };
-  const pieces = [framesText(channels), anomalyText(kinds.length), s.spiMode ? `SPI ${s.spiMode}` : ''];
+  // The buddy link is the default; another link protocol is named, as decode's summary does.
+  const protocol = s.protocol && s.protocol !== 'buddy' ? s.protocol : '';
+  const pieces = [framesText(channels), anomalyText(kinds.length), protocol, s.spiMode ? `SPI ${s.spiMode}` : ''];
   const shortenings: Shortening[] = [];
   const shortMode = s.spiMode ? /^mode \d/.exec(s.spiMode) : null;
-  if (shortMode) shortenings.push({ piece: 2, text: `SPI ${shortMode[0]}` });
+  if (shortMode) shortenings.push({ piece: 3, text: `SPI ${shortMode[0]}` });
   for (let k = kinds.length - 1; k >= 1; k--) shortenings.push({ piece: 1, text: anomalyText(k) });
   // Idle frames leave the counts first (the list hides them by default), the smallest channels last.
   if (kept.length < channels.length && kept.length > 0) shortenings.push({ piece: 0, text: framesText(kept) });
-  if (s.spiMode) shortenings.push({ piece: 2, text: '' });
+  if (s.spiMode) shortenings.push({ piece: 3, text: '' });
   if (kinds.length > 0) shortenings.push({ piece: 1, text: anomalyText(0) });
   for (let k = kept.length - 1; k >= 1; k--) shortenings.push({ piece: 0, text: framesText(kept.slice(0, k)) });
   return squeeze(pieces, shortenings, width, ' │ ');
