@@ -31,7 +31,29 @@ export class UserError extends UserFacingError {
  * A fact the user should know that is not a fault (an assumed SPI mode, a skipped link stage):
  * "buddyshark: note: ...", so people and scripts tell it from the one error line of a failure.
  */
+/** Notes waiting while a full-screen view owns the terminal (see withNotesHeld), or null. */
+let heldNotes: string[] | null = null;
+
+/**
+ * Runs a full-screen view with notes held back and printed after it: written while Ink draws on
+ * the alternate screen, they would be drawn over, then lost with the screen.
+ */
+export async function withNotesHeld<T>(run: () => Promise<T>): Promise<T> {
+  heldNotes = [];
+  try {
+    return await run();
+  } finally {
+    const notes = heldNotes;
+    heldNotes = null;
+    for (const n of notes) printNote(n);
+  }
+}
+
 export function printNote(message: string): void {
+  if (heldNotes) {
+    heldNotes.push(message);
+    return;
+  }
   const on = useColour(process.stderr);
   process.stderr.write(`${paint('yellow', 'buddyshark: note:', on)} ${message}\n`);
 }

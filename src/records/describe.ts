@@ -31,24 +31,29 @@ export function bodyText(body: unknown, keys?: readonly string[]): string {
   return entries.map(([k, v]) => `${k}=${shortValue(v)}`).join(' ');
 }
 
-/** Bytes shown per direction in a transaction's one-line summary before it says how many more. */
+/** Words shown per direction in a transaction's one-line summary, at most, before it says how many more. */
 const TXN_SHOWN_BYTES = 16;
 
 /**
  * "SPI #3  MOSI 5a 6b 7c  MISO 00 00 00", words grouped when they are wider than a byte, a
  * direction that was not captured shown as "-": what a reader of another device's bus wants.
+ * Given `maxChars` (a list row's room), it shows fewer words a side so both directions fit.
  */
-export function txnSummary(r: TxnRecord): string {
+export function txnSummary(r: TxnRecord, maxChars = Infinity): string {
   const per = Math.ceil((r.wordBits ?? 8) / 8);
-  const side = (b: Uint8Array, other: Uint8Array): string => {
+  const side = (b: Uint8Array, other: Uint8Array, words: number): string => {
     if (b.length === 0) return other.length > 0 ? '-' : '(none)';
-    const shown = b.subarray(0, Math.ceil(TXN_SHOWN_BYTES / per) * per);
-    const words: string[] = [];
-    for (let k = 0; k < shown.length; k += per) words.push(toHex(shown.subarray(k, k + per)));
-    return words.join(' ') + (b.length > shown.length ? ` ... (${b.length / per} words)` : '');
+    const shown = b.subarray(0, words * per);
+    const out: string[] = [];
+    for (let k = 0; k < shown.length; k += per) out.push(toHex(shown.subarray(k, k + per)));
+    return out.join(' ') + (b.length > shown.length ? ` ... (${b.length / per} words)` : '');
   };
   const extra = [r.wordBits && r.wordBits !== 8 ? `${r.wordBits}-bit words` : '', r.partialBits ? `+${r.partialBits} bits` : ''].filter(Boolean).join(', ');
-  return `SPI #${r.txn}  MOSI ${side(r.mosi, r.miso)}  MISO ${side(r.miso, r.mosi)}${extra ? `  (${extra})` : ''}`;
+  const text = (words: number): string => `SPI #${r.txn}  MOSI ${side(r.mosi, r.miso, words)}  MISO ${side(r.miso, r.mosi, words)}${extra ? `  (${extra})` : ''}`;
+  let words = Math.ceil(TXN_SHOWN_BYTES / per);
+  let line = text(words);
+  while (line.length > maxChars && words > 1) line = text(--words);
+  return line;
 }
 
 /** A line edge as the link protocol names it (esp-hosted calls READY the handshake). */
@@ -93,7 +98,24 @@ export function sharedDetail(r: TxnRecord | LineRecord | AnomalyRecord): TreeNod
     return [{ label: `Anomaly: ${r.code}`, children }];
   }
   if (r.kind === 'line') return [{ label: `${lineName(r)} ${r.level ? 'rises (high)' : 'falls (low)'}`, children: [{ label: `time: ${spanText(r)} from capture start` }] }];
-  return [valueTree(r.kind, toJsonValue(r))];
+  return txnDetail(r);
+}
+
+/** A transaction's tree: when, how much each direction carried, in what words (the bytes are in the hex pane). */
+function txnDetail(r: TxnRecord): TreeNode[] {
+  const bits = r.wordBits ?? 8;
+  const per = Math.ceil(bits / 8);
+  const side = (name: string, b: Uint8Array, other: Uint8Array): TreeNode => ({
+    label: b.length === 0 && other.length > 0 ? `${name}: not captured` : `${name}: ${b.length} bytes${per > 1 ? ` (${b.length / per} words)` : ''}`,
+  });
+  const children: TreeNode[] = [
+    { label: `time: ${spanText(r)} from capture start` },
+    side('MOSI', r.mosi, r.miso),
+    side('MISO', r.miso, r.mosi),
+    { label: `word: ${bits} bits${per > 1 ? `, ${per} bytes each, most significant byte first` : ''}` },
+  ];
+  if (r.partialBits) children.push({ label: `partial word at CS release: ${r.partialBits} bits (not in the bytes; the partial-word anomaly has their values)` });
+  return [{ label: `SPI transaction #${r.txn}`, children }];
 }
 
 /** CPU to buddy (C→B), buddy to CPU (B→C), or blank, for tables. */

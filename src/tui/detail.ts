@@ -5,7 +5,7 @@
  * Example: pairLine(index, 4) -> 'reply: ok #7 after 120.500 µs (r jumps)'
  */
 import { captureMicros, captureTime, formatDuration } from '../records/summary.ts';
-import { detailTree, pairKeyOf } from '../link/describe.ts';
+import { detailTree, messageNameOf, pairKeyOf } from '../link/describe.ts';
 import type { TreeNode } from '../records/describe.ts';
 import type { RecordIndex } from './record-index.ts';
 
@@ -52,6 +52,8 @@ export function pairLine(index: RecordIndex, i: number): string | null {
   const other = index.pairOf(i);
   if (other < 0) return isRequest ? 'reply: none seen' : 'request: not in this capture';
   const latency = formatDuration(Math.abs(index.startNs(other) - index.startNs(i)));
-  const what = index.summaryText(other).split(' ').slice(0, 2).join(' ');
+  // The other side's message name and the id both carry (the key's part after the protocol).
+  const name = messageNameOf(index.record(other)) ?? index.summaryText(other).split(' ')[0];
+  const what = `${name} #${pair.key.slice(pair.key.indexOf(':') + 1)}`;
   return isRequest ? `reply: ${what} after ${latency} (r jumps)` : `request: ${what}, latency ${latency} (r jumps)`;
 }

@@ -87,6 +87,8 @@ export class RecordIndex {
   readonly lines: Readonly<Record<LineName, LineLevels>> = {
     ready: { t: [], level: [] }, irq: { t: [], level: [] }, reset: { t: [], level: [] }, cs: { t: [], level: [] },
   };
+  /** What the link protocol calls a side-band line, when it named it (LineRecord.label). */
+  readonly lineLabels: Partial<Record<LineName, string>> = {};
   /** Counters behind `summary` (kept here: the shared addToSummary costs more than the rest of append). */
   private readonly channelCount = new Map<string, number>();
   private messageCount = 0;
@@ -154,6 +156,7 @@ export class RecordIndex {
       } else if (r.kind === 'line') {
         if (!this.replaying) {
           const l = this.lines[r.line];
+          if (r.label) this.lineLabels[r.line] = r.label;
           l.t.push(r.startNs);
           l.level.push(r.level);
         }
@@ -330,12 +333,22 @@ export class RecordIndex {
 
   /** First record index whose start time is >= tNs. */
   lowerBound(tNs: number): number {
+    return this.firstStarting((t) => t >= tNs);
+  }
+
+  /** First record index whose start time is > tNs. */
+  upperBound(tNs: number): number {
+    return this.firstStarting((t) => t > tNs);
+  }
+
+  /** Binary search over the start times (sorted), for the first that `after` holds for. */
+  private firstStarting(after: (t: number) => boolean): number {
     let lo = 0;
     let hi = this.records.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.start[mid] < tNs) lo = mid + 1;
-      else hi = mid;
+      if (after(this.start[mid])) hi = mid;
+      else lo = mid + 1;
     }
     return lo;
   }

@@ -30,6 +30,8 @@ export interface TimeWindow {
 
 export interface StripRow {
   readonly name: StripLaneName;
+  /** What the lane is called on screen: a side-band line by the link protocol's name for it. */
+  readonly label: string;
   readonly lane: Lane | 'signal';
   readonly cells: string;
 }
@@ -96,10 +98,11 @@ function signalCells(index: RecordIndex, line: LineName, w: TimeWindow, columns:
 export function stripRows(index: RecordIndex, w: TimeWindow, columns: number, lanes: readonly StripLaneName[]): StripRow[] {
   const cols = Math.max(1, columns);
   const dt = (w.toNs - w.fromNs) / cols;
-  // Record index bounds of each cell: cell c holds records starting in [from + c*dt, from + (c+1)*dt).
+  // Record index bounds of each cell: cell c holds records starting in [from + c*dt, from + (c+1)*dt);
+  // the last cell also holds those starting at the window's end, which the window includes.
   const bounds = new Int32Array(cols + 1);
   for (let c = 0; c < cols; c++) bounds[c] = index.lowerBound(w.fromNs + c * dt);
-  bounds[cols] = index.lowerBound(w.toNs);
+  bounds[cols] = index.upperBound(w.toNs);
   const cells = (value: (from: number, to: number) => number): Float64Array => {
     const v = new Float64Array(cols);
     for (let c = 0; c < cols; c++) v[c] = value(bounds[c], bounds[c + 1]);
@@ -107,12 +110,12 @@ export function stripRows(index: RecordIndex, w: TimeWindow, columns: number, la
   };
   return lanes.map((name): StripRow => {
     const line = SIGNAL_LINE[name];
-    if (line) return { name, lane: 'signal', cells: signalCells(index, line, w, cols) };
-    if (name === 'MOSI') return { name, lane: 'signal', cells: blocks(cells((a, b) => index.bytesBetween(DIR_MOSI, a, b))) };
-    if (name === 'MISO') return { name, lane: 'signal', cells: blocks(cells((a, b) => index.bytesBetween(DIR_MISO, a, b))) };
+    if (line) return { name, label: index.lineLabels[line]?.toUpperCase() ?? name, lane: 'signal', cells: signalCells(index, line, w, cols) };
+    if (name === 'MOSI') return { name, label: name, lane: 'signal', cells: blocks(cells((a, b) => index.bytesBetween(DIR_MOSI, a, b))) };
+    if (name === 'MISO') return { name, label: name, lane: 'signal', cells: blocks(cells((a, b) => index.bytesBetween(DIR_MISO, a, b))) };
     const ch = CHANNEL_LANE[name] as Lane;
     const slot = STRIP_COUNT_LANES.indexOf(ch);
-    return { name, lane: ch, cells: blocks(cells((a, b) => index.countBetween(slot, a, b))) };
+    return { name, label: name, lane: ch, cells: blocks(cells((a, b) => index.countBetween(slot, a, b))) };
   });
 }
 

@@ -84,6 +84,7 @@ describe('LinkDecoder', () => {
     assert.match(anomalies(out)[0].detail, /first 4 transaction\(s\) \(SPI mode 3\)/);
     assert.equal(out.filter((r) => r.kind === 'txn').length, 10);
     assert.equal(out[0].kind, 'anomaly');
+    assert.equal(anomalies(out)[0].txn, 0, 'it points at the first transaction it stands for');
     assert.deepEqual(d.stats.anomaliesPerCode, { 'no-link-frames': 1 });
   });
 

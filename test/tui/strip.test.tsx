@@ -45,6 +45,13 @@ test('draws activity per lane with block characters scaled to the busiest cell',
   assert.equal(rows.ANOM, '         █');
 });
 
+test('a record starting exactly at the window end counts in the last cell', () => {
+  const index = laneIndex();
+  // 9.9 µs per cell; the frame at 99 µs starts on the window's (inclusive) end.
+  const rows = Object.fromEntries(stripRows(index, { fromNs: 0, toNs: 99_000 }, 10, ['CTRL']).map((r) => [r.name, r.cells]));
+  assert.equal(rows.CTRL, '▄▄       █');
+});
+
 test('zooming in halves the window around the selected record and never leaves the capture', () => {
   const index = laneIndex();
   const whole = stripWindow(index, 90_000, 0, 10);

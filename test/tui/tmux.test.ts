@@ -103,9 +103,14 @@ class ViewerPane {
   }
 
   /** Runs `buddyshark view CAPTURE [args...]` (args: further command-line options, such as --channels). */
-  start(capture: string, width: number, height: number, args: readonly string[] = []): void {
+  start(capture: string, width: number, height: number, args: readonly string[] = [], opts: { stderrOnPane?: boolean } = {}): void {
     // CI is unset: Ink renders only the final frame when it sees CI, and this is a real terminal.
-    const cmd = `env -u CI TERM=xterm-256color node bin/buddyshark.js view ${[capture, ...args].map(quote).join(' ')} 2>${quote(this.errFile)}; echo $? >${quote(this.rcFile)}`;
+    // With stderrOnPane, stderr is the terminal too (as for a person), and the shell stays a while
+    // after the viewer exits so the screen it left behind can be read.
+    const view = `env -u CI TERM=xterm-256color node bin/buddyshark.js view ${[capture, ...args].map(quote).join(' ')}`;
+    const cmd = opts.stderrOnPane
+      ? `clear; ${view}; echo $? >${quote(this.rcFile)}; sleep 60`
+      : `${view} 2>${quote(this.errFile)}; echo $? >${quote(this.rcFile)}`;
     tmux('new-session', '-d', '-s', this.name, '-x', String(width), '-y', String(height), '-c', ROOT, cmd);
     this.alive = true;
   }
@@ -573,17 +578,21 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
     }
   });
 
-  test('160x48 esp-hosted MCU capture: protocol and SPI mode in the header, control, line and ETH rows, idle on a, request detail, r to the reply, hex fields, ctl filter, quit', async () => {
+  test('160x56 esp-hosted MCU capture: protocol and SPI mode in the header, control, line and ETH rows, idle on a, request detail, r to the reply, hex fields, ctl filter, quit', async () => {
     const pane = newPane();
     try {
       const file = 'captures/esp-hosted/mcu.sr';
-      pane.start(file, 160, 48);
+      pane.start(file, 160, 56);
       const { screen: first, records } = await pane.loaded(file, 'logic-analyzer export');
 
       // Header: the file and its format, the protocol it was detected to be, the SPI mode the link frames gave.
       assert.match(first.lines[0], /^captures\/esp-hosted\/mcu\.sr \(logic-analyzer export\) {2}\d+\.\d{3} ms {2}\d+ records\s*$/);
       assert.match(first.lines[1], /│ anomalies 0 │ esp-hosted-mcu │ SPI mode 3 \(CPOL 1, CPHA 1\), MSB first, CS active low \(detected from link frames\)\s*$/);
       assert.ok(first.lines.every((l) => l.length <= 160), 'nothing wider than the terminal');
+      // The strip names the side-band lines as esp-hosted does, its label column widened to fit.
+      assert.match(first.text, /^HANDSHAKE  [▁▇▒]{149}$/m, `the handshake lane:\n${first.text}`);
+      assert.match(first.text, /^DATA-READY [▁▇▒]{149}$/m, 'the data-ready lane');
+      assert.ok(!/^(READY|IRQ) /m.test(first.text), 'no lane under the buddy link\'s line names');
       const control = headerCount(first, 'control');
       const ethernet = headerCount(first, 'ethernet');
       const idle = headerCount(first, 'idle');
@@ -639,8 +648,9 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       };
       const le16 = (b: readonly number[], k: number): number => b[k] | (b[k + 1] << 8);
       const mosi = hexSection(s.detail, 'frame MOSI');
-      assert.match(s.detail, /^\s+variant: ESP-Hosted-MCU\b/m);
-      assert.match(s.detail, /^\s+direction: host→ESP\b/m);
+      // One line says where the frame was: variant, transaction, direction.
+      const where = /^\s+ESP-Hosted-MCU, txn (\d+), host→ESP\s/m.exec(s.detail);
+      assert.ok(where, `variant, transaction and direction:\n${s.detail}`);
       assert.match(s.detail, /^\s+if_type: 3 \(serial\)/m, 'control travels on the serial interface');
       assert.equal(Number(tree(s.detail, 'if_type')), mosi[0] & 0x0f, 'if_type is the low nibble of byte 0');
       assert.equal(Number(tree(s.detail, 'len')), le16(mosi, 2), 'len: bytes 2-3');
@@ -653,7 +663,7 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       assert.match(s.detail, /^\s+msg_id: \d+ \(Req_GetMACAddress\)/m);
       const txn = /^SPI txn #(\d+) {2}/m.exec(s.detail);
       assert.ok(txn, `the transaction line:\n${s.detail}`);
-      assert.equal(tree(s.detail, 'transaction'), txn[1], 'the tree and the transaction line name the same transaction');
+      assert.equal(where[1], txn[1], 'the tree and the transaction line name the same transaction');
       const replyLine = /^reply: .+ after (\S+ \S+) \(r jumps\)/m.exec(s.detail);
       assert.ok(replyLine, `the reply link:\n${s.detail}`);
 
@@ -664,7 +674,7 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       assert.equal(back?.[1], replyLine[1], `the same latency both ways:\n${s.detail}`);
       const latency = parseDuration(replyLine[1]);
       assert.ok(Math.abs(reply.timeUs - request.timeUs - latency.us) <= latency.tolerance, `latency ${replyLine[1]} vs list times ${request.timeUs} -> ${reply.timeUs} µs`);
-      assert.match(s.detail, /^\s+direction: ESP→host\b/m);
+      assert.match(s.detail, /^\s+ESP-Hosted-MCU, txn \d+, ESP→host\s/m);
       assert.match(s.detail, /^\s+msg_type: 2 \(Resp\)/m);
       const miso = hexSection(s.detail, 'frame MISO');
       assert.equal(Number(tree(s.detail, 'len')), le16(miso, 2));
@@ -794,6 +804,30 @@ describe('buddyshark view in a terminal (tmux)', { skip: HAS_TMUX ? false : 'tmu
       assert.deepEqual(hexSection(s.detail, 'MISO'), [], 'MISO (0 bytes)');
 
       await pane.quit([/: every link protocol needs both MOSI and MISO; this capture has MOSI only/, /: SPI mode \d .*from the signal timing/]);
+    } finally {
+      pane.kill();
+    }
+  });
+
+  test('notes made while the viewer runs are printed on the terminal after it quits, not drawn over or lost with its screen', async () => {
+    const pane = newPane();
+    try {
+      const file = 'captures/esp-hosted/mcu.sr';
+      pane.start(file, 120, 30, [], { stderrOnPane: true });
+      const { screen: first } = await pane.loaded(file, 'logic-analyzer export');
+      assert.ok(!first.has('buddyshark: note:'), `no note drawn into the viewer:\n${first.text}`);
+      pane.keys('q');
+      const until = Date.now() + TIMEOUT_MS;
+      while (!existsSync(pane.rcFile)) {
+        if (Date.now() > until) assert.fail(`the viewer did not quit on q; screen was:\n${pane.screen().text}`);
+        await sleep(POLL_MS);
+      }
+      assert.equal(readFileSync(pane.rcFile, 'utf8').trim(), '0', 'viewer exit status');
+      const after = await pane.waitFor('the note on the terminal', (x) => x.has('buddyshark: note:'));
+      const notes = after.lines.filter((l) => l.startsWith('buddyshark: note:'));
+      assert.equal(notes.length, 1, `one note:\n${after.text}`);
+      assert.match(notes[0], /: link protocol: esp-hosted-mcu \(ESP-Hosted-MCU\), detected\b/);
+      assert.ok(!after.has(/record \d+ of/), 'the viewer\'s screen is gone');
     } finally {
       pane.kill();
     }

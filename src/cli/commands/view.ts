@@ -16,7 +16,7 @@ import { createLinkStage } from '../../link/select.ts';
 import { DEFAULT_WINDOW, LiveView } from '../../tui/live.ts';
 import { INPUT_RULES, inputOptions, liveInputOptions, openInput, protocolChoice, type InputArgs } from '../input-options.ts';
 import { checkOptions, MAX_BAUD, OPTION } from '../option-schema.ts';
-import { printError, UserError } from '../output.ts';
+import { printError, UserError, withNotesHeld } from '../output.ts';
 import { addToSummary, newSummary, summaryLines } from '../../records/summary.ts';
 
 interface ViewArgs extends InputArgs {
@@ -64,7 +64,7 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
     // key on a large capture: load Ink and React (first used here) as their production builds.
     process.env.NODE_ENV ??= 'production';
     const { runViewer } = await import('../../tui/run.tsx');
-    const index = await runViewer(opened.records, sum);
+    const index = await withNotesHeld(() => runViewer(opened.records, sum));
     if (index.error) printError(index.error);
   },
 };
@@ -91,7 +91,7 @@ async function viewLive(spec: string, args: ViewArgs): Promise<void> {
   });
   let index;
   try {
-    index = await runViewer(decodeLink(source.records, createLinkStage(protocolChoice(args))), newSummary(source.name, 'live'), { live, onQuit: () => source.stop(), ...(keys ? { stdin: keys } : {}) });
+    index = await withNotesHeld(() => runViewer(decodeLink(source.records, createLinkStage(protocolChoice(args))), newSummary(source.name, 'live'), { live, onQuit: () => source.stop(), ...(keys ? { stdin: keys } : {}) }));
   } finally {
     source.stop();
     keys?.destroy();

@@ -115,7 +115,7 @@ export class LinkDecoder implements LinkStage {
     for (const r of errors) if (r.kind === 'anomaly') this.uncountOne(r.code);
     const note = this.anomaly('no-link-frames', first.startNs, first.endNs,
       `no buddy link frame in the first ${this.heldTxns} transaction(s)${ctx ? ` (${ctx})` : ''}: not the buddy link, or the wrong SPI mode; ` +
-      'the SPI transactions are shown as they are, and frame errors are not reported until a valid frame appears', {});
+      'the SPI transactions are shown as they are, and frame errors are not reported until a valid frame appears', { txn: first.txn });
     this.held = null;
     this.heldErrors = new Set();
     this.silent = true;

@@ -62,7 +62,8 @@ export const ESP_VIEWS: RecordViews = {
     const nodes = detailTree(e);
     const where = nodes.filter((n) => !n.children && WHERE.has(n.label));
     const rest = nodes.filter((n) => !where.includes(n)).map((n) => (n.label === 'header' ? { ...treeOf(n), fold: true } : treeOf(n)));
-    return [...(where.length ? [{ label: where.map((n) => n.value).join(', ') }] : []), ...rest];
+    const line = where.map((n) => (n.label === 'transaction' ? `txn ${n.value}` : n.value)).join(', ');
+    return [...(where.length ? [{ label: line }] : []), ...rest];
   },
   hex: (r) => {
     const e = espFields(r);

@@ -7,6 +7,7 @@ import { Box, Text } from 'ink';
 import { columnOf, directionArrow } from '../../link/describe.ts';
 import type { RecordIndex } from '../record-index.ts';
 import { captureTime } from '../../records/summary.ts';
+import { txnSummary } from '../../records/describe.ts';
 import { fit } from '../text.ts';
 import { theme } from '../theme.ts';
 import { visibleWindow, type ViewState } from '../view-state.ts';
@@ -19,13 +20,17 @@ export interface RecordListProps {
   readonly loading: boolean;
 }
 
-/** One list row, without colour: "     12.000 µs  C→B  CTRL      1  hello #1 ...". */
-export function rowText(index: RecordIndex, i: number): string {
+/**
+ * One list row, without colour: "     12.000 µs  C→B  CTRL      1  hello #1 ...". Within `width`, a
+ * transaction shows fewer bytes a side, so its MISO stays on the row.
+ */
+export function rowText(index: RecordIndex, i: number, width = Infinity): string {
   const r = index.record(i);
   const time = captureTime(r.startNs).padStart(15);
   const seq = columnOf(r).padStart(5);
   const label = theme.label[index.lane(i)].padEnd(5);
-  return `${time}  ${directionArrow(r)}  ${label} ${seq}  ${index.summaryText(i)}`;
+  const head = `${time}  ${directionArrow(r)}  ${label} ${seq}  `;
+  return head + (r.kind === 'txn' ? txnSummary(r, width - head.length) : index.summaryText(i));
 }
 
 export function RecordList({ index, state, width, focused, loading }: RecordListProps) {
@@ -34,7 +39,7 @@ export function RecordList({ index, state, width, focused, loading }: RecordList
   for (let p = visibleFromIndex; p < visibleToIndex; p++) {
     const i = state.rows.buf[p];
     const selected = p === state.selected;
-    const text = fit(`${selected ? '›' : ' '}${rowText(index, i)}`, width);
+    const text = fit(`${selected ? '›' : ' '}${rowText(index, i, width - 1)}`, width);
     rows.push(
       <Text key={i} color={theme.lane[index.lane(i)]} inverse={selected && focused} bold={selected}>
         {text}

@@ -16,10 +16,14 @@ export interface TimelineStripProps {
   readonly selectedNs: number | null;
 }
 
-const LABEL = 6;
+/** The label column: wide enough for the lane names, wider when a link protocol names a line longer (HANDSHAKE). */
+function labelWidth(index: RecordIndex): number {
+  return Math.max(6, ...Object.values(index.lineLabels).map((l) => l.length + 1));
+}
 
 export function TimelineStrip({ index, lanes, width, zoom, selectedNs }: TimelineStripProps) {
   if (lanes.length === 0 || index.length === 0) return null;
+  const LABEL = labelWidth(index);
   const columns = Math.max(1, width - LABEL);
   const centre = selectedNs ?? index.firstNs;
   const w = stripWindow(index, centre, zoom, columns);
@@ -30,7 +34,7 @@ export function TimelineStrip({ index, lanes, width, zoom, selectedNs }: Timelin
     <Box flexDirection="column">
       {rows.map((r) => (
         <Text key={r.name}>
-          <Text color="gray">{r.name.padEnd(LABEL)}</Text>
+          <Text color="gray">{r.label.padEnd(LABEL)}</Text>
           <Text color={r.lane === 'signal' ? theme.signal : theme.lane[r.lane]}>{r.cells}</Text>
         </Text>
       ))}
