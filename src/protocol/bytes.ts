@@ -16,6 +16,14 @@ export function writeU32(b: Uint8Array, at: number, v: number): void {
   b[at + 2] = (v >>> 16) & 0xff;
   b[at + 3] = (v >>> 24) & 0xff;
 }
+/** Byte-for-byte equality, by Node's Buffer.compare. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  return a.length === b.length && Buffer.compare(asBuffer(a), asBuffer(b)) === 0;
+}
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
 export function toHex(b: Uint8Array, sep = ''): string {
   // The plain form is on the --json hot path: Node's hex encoder is ~40x faster than the loop.
   if (sep === '') return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');

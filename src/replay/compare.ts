@@ -19,7 +19,7 @@ import { Channel, Flag } from '../protocol/constants.ts';
 import { decodeFrame, type Frame } from '../protocol/frame.ts';
 import { Reassembler } from '../protocol/fragment.ts';
 import { decodeMessage, type DecodedMessage } from '../protocol/message.ts';
-import { toHex } from '../protocol/bytes.ts';
+import { sameBytes, toHex } from '../protocol/bytes.ts';
 import { frameSummary } from '../link/buddy/views.ts';
 import type { Direction, FrameRecord } from '../records/types.ts';
 
@@ -217,14 +217,6 @@ function isIdleFrame(f: Frame): boolean {
 
 function channelName(c: number): string {
   return ['link', 'control', 'ethernet', 'trace', 'ble-hci'][c] ?? `channel ${c}`;
-}
-
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(asBuffer(a), asBuffer(b)) === 0;
-}
-
-function asBuffer(b: Uint8Array): Buffer {
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Offset of the first differing byte (the shorter length when one is a prefix), -1 if equal. */

@@ -20,6 +20,7 @@ import { decodeFrame, encodeFrame } from '../../protocol/frame.ts';
 import { decodeTrace } from '../../protocol/trace.ts';
 import type { BuddyRecord, DecodedPayload, FrameRecord } from '../../records/types.ts';
 import type { ByteSink, PacketInterface, PacketPlan, PcapngMapping } from '../protocol.ts';
+import { sameBytes } from '../../protocol/bytes.ts';
 
 export const META_VERSION = 1;
 /** Fixed part of the frame meta: version, bits, fragments, startNs, endNs. */
@@ -36,13 +37,6 @@ export const MetaBit = {
 } as const;
 
 export const BUDDY_DISSECTOR = 'buddylink';
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** Where a frame goes: its own link type when the packet bytes are a whole Ethernet frame / HCI packet. */
 export function frameInterface(r: FrameRecord): PacketInterface {

@@ -56,12 +56,6 @@ export function parseArp(p: Uint8Array): Arp | null {
   return { op, sha: p.slice(8, 14), spa: p.slice(14, 18), tha: p.slice(18, 24), tpa: p.slice(24, 28) };
 }
 
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export function macText(m: Uint8Array): string {
   return Array.from(m, (b) => b.toString(16).padStart(2, '0')).join(':');
 }

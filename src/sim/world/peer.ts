@@ -10,7 +10,8 @@
  */
 import { DhcpType, buildDhcp, parseDhcp } from '../net/dhcp.ts';
 import { buildDnsResponse, parseDns } from '../net/dns.ts';
-import { BROADCAST, EtherType, buildArp, buildEthernet, parseArp, parseEthernet, sameBytes } from '../net/ethernet.ts';
+import { sameBytes } from '../../protocol/bytes.ts';
+import { BROADCAST, EtherType, buildArp, buildEthernet, parseArp, parseEthernet } from '../net/ethernet.ts';
 import { IpProto, buildIcmpEcho, buildIpv4, buildUdp, ipv4, parseIcmpEcho, parseIpv4, parseUdp } from '../net/ip.ts';
 import type { Rng } from '../prng.ts';
 import type { Scheduler } from '../scheduler.ts';
