@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { UserFacingError } from '../errors.ts';
+import { drained } from '../stream/drained.ts';
 
 /** An export that cannot be written as asked (the output exists, bad export options). */
 export class ExportError extends UserFacingError {
@@ -38,17 +39,7 @@ export async function createOutput(path: string, force = false): Promise<Output>
     stream,
     async write(chunk) {
       if (failed) throw failed;
-      if (!stream.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            stream.off('drain', done);
-            stream.off('error', done);
-            resolve();
-          };
-          stream.on('drain', done);
-          stream.on('error', done);
-        });
-      }
+      if (!stream.write(chunk)) await drained(stream, 'error');
       if (failed) throw failed;
     },
     async close() {

@@ -24,6 +24,7 @@ import { constants, createInflateRaw } from 'node:zlib';
 import type { InflateRaw } from 'node:zlib';
 import type { Entry, ZipFile } from 'yauzl';
 import { SourceError } from './errors.ts';
+import { drained } from '../stream/drained.ts';
 
 export interface EntryBytes extends AsyncIterable<Buffer> {
   /** Stops reading and releases the entry (also done when iteration ends or is abandoned). */
@@ -144,16 +145,7 @@ class Pass {
         if (!this.inflate) {
           this.accept(piece);
         } else if (!this.inflate.write(piece, (err) => this.written(err, at + piece.length))) {
-          await new Promise<void>((r) => {
-            const inflate = this.inflate as InflateRaw;
-            const go = (): void => {
-              inflate.off('drain', go);
-              inflate.off('close', go);
-              r();
-            };
-            inflate.on('drain', go);
-            inflate.on('close', go);
-          });
+          await drained(this.inflate, 'close');
         }
         // A salvage pass stops after its fine stretch: the fault is inside it.
         if (fine && this.fedIn >= fine.to) return void this.endInput(raw);
