@@ -7,6 +7,7 @@
 import { toHex } from '../protocol/bytes.ts';
 import { macText } from './ethernet-summary.ts';
 import { toJsonValue } from './json.ts';
+import { captureTime } from './summary.ts';
 import type { AnomalyRecord, BuddyRecord, LineRecord, TxnRecord } from './types.ts';
 
 /** The lane a record belongs to: its colour in tables and its row in the TUI's timeline strip. */
@@ -83,8 +84,7 @@ export function valueTree(name: string, v: unknown): TreeNode {
 
 /** A record's time span, for detail trees. */
 export function spanText(r: BuddyRecord): string {
-  const us = (ns: number): string => `${(ns / 1000).toFixed(3)} µs`;
-  return r.endNs > r.startNs ? `${us(r.startNs)} .. ${us(r.endNs)} (${us(r.endNs - r.startNs)})` : us(r.startNs);
+  return r.endNs > r.startNs ? `${captureTime(r.startNs)} .. ${captureTime(r.endNs)} (${captureTime(r.endNs - r.startNs)})` : captureTime(r.startNs);
 }
 
 /** The detail tree of a record no protocol owns. */
