@@ -39,6 +39,12 @@ export function newLinkStats(): LinkStats {
   return { transactions: 0, frames: 0, idleFrames: 0, anomalies: 0, framesPerChannel: {}, anomaliesPerCode: {}, buddyResets: 0 };
 }
 
+/** One more anomaly of `code` in a stage's statistics. */
+export function countAnomaly(stats: LinkStats, code: string): void {
+  stats.anomalies++;
+  stats.anomaliesPerCode[code] = (stats.anomaliesPerCode[code] ?? 0) + 1;
+}
+
 /**
  * A link stage: fed batches of the SPI stage's records (transactions, line edges, SPI anomalies) in
  * time order, it returns them with its own records interleaved, still in time order.

@@ -17,7 +17,7 @@ import { decodeFrame, decodeHeader, isIdle, type Frame, type FrameHeader } from 
 import { decodeMessage } from '../../protocol/message.ts';
 import type { AnomalyCode, AnomalyRecord, BuddyRecord, Direction, FrameRecord, TxnRecord } from '../../records/types.ts';
 import { DirectionState } from './direction.ts';
-import { newLinkStats, type LinkStage, type LinkStats, type StageOptions } from '../protocol.ts';
+import { countAnomaly, newLinkStats, type LinkStage, type LinkStats, type StageOptions } from '../protocol.ts';
 
 /** A frame whose header is intact; `payload` is null when the rest of it is not. */
 type Parsed = Frame | { readonly header: FrameHeader; readonly payload: null };
@@ -61,7 +61,7 @@ export class LinkDecoder implements LinkStage {
     for (const rec of batch) {
       if (rec.kind === 'txn') this.probeTransaction(rec, out);
       else {
-        if (rec.kind === 'anomaly') this.count(rec.code);
+        if (rec.kind === 'anomaly') countAnomaly(this.stats, rec.code);
         (this.held ?? out).push(rec);
         // The bridge restarted (a new session): what follows owes nothing to the frames before.
         if (rec.kind === 'anomaly' && rec.code === 'bridge-reset') this.forget();
@@ -82,7 +82,6 @@ export class LinkDecoder implements LinkStage {
     const valid = this.transaction(t, recs);
     if (valid) {
       this.linkSeen = true;
-      this.silent = false;
       this.release(out);
       out.push(...recs);
       return;
@@ -308,12 +307,8 @@ export class LinkDecoder implements LinkStage {
   }
 
   private anomaly(code: AnomalyCode, startNs: number, endNs: number, detail: string, extra: Partial<Pick<AnomalyRecord, 'txn' | 'dir' | 'offset' | 'count'>> = {}): AnomalyRecord {
-    this.count(code);
+    countAnomaly(this.stats, code);
     return { kind: 'anomaly', code, startNs, endNs, detail, ...extra };
   }
 
-  private count(code: AnomalyCode): void {
-    this.stats.anomalies++;
-    this.stats.anomaliesPerCode[code] = (this.stats.anomaliesPerCode[code] ?? 0) + 1;
-  }
 }

@@ -6,7 +6,7 @@
  * anomalies AnomalyRecords. Everything else passes through.
  */
 import type { AnomalyRecord, BuddyRecord, LinkRecord } from '../../records/types.ts';
-import { newLinkStats, type LinkStage } from '../protocol.ts';
+import { countAnomaly, newLinkStats, type LinkStage } from '../protocol.ts';
 import { EspHostedDecoder } from './decoder.ts';
 import type { EspAnomalyRecord, EspFrameRecord, EspIdleRecord, EspLine, EspMessageRecord, EspRecord } from './records.ts';
 import type { VariantId } from './variants.ts';
@@ -64,7 +64,7 @@ export class EspHostedStage implements LinkStage {
         // The decoder's own line record would repeat the one just passed on.
         this.emit(this.dec.line({ line, level: r.level, timeNs: r.startNs }).filter((e) => e.kind !== 'line'), out);
       } else {
-        if (r.kind === 'anomaly') this.count(r.code);
+        if (r.kind === 'anomaly') countAnomaly(this.stats, r.code);
         out.push(r);
       }
     }
@@ -81,7 +81,7 @@ export class EspHostedStage implements LinkStage {
     for (const e of recs) {
       if (e.kind === 'line') continue;
       if (e.kind === 'anomaly') {
-        this.count(e.code);
+        countAnomaly(this.stats, e.code);
         if (e.code === 'esp-reset') this.stats.buddyResets++;
         out.push(toAnomaly(e));
         continue;
@@ -94,10 +94,5 @@ export class EspHostedStage implements LinkStage {
       }
       out.push(r);
     }
-  }
-
-  private count(code: string): void {
-    this.stats.anomalies++;
-    this.stats.anomaliesPerCode[code] = (this.stats.anomaliesPerCode[code] ?? 0) + 1;
   }
 }
