@@ -25,6 +25,7 @@ import { Describer, isContextual, laneOf, pairKeyOf, wireBytesOf } from '../link
 import { isResetAnomaly } from '../link/registry.ts';
 import type { Lane } from '../records/describe.ts';
 import type { BuddyRecord, LineName, TxnRecord } from '../records/types.ts';
+import { RawView } from '../records/raw-view.ts';
 import { Series } from './series.ts';
 
 export const LANE_CODES: readonly Lane[] = ['control', 'ethernet', 'trace', 'ble', 'reserved', 'idle', 'line', 'anomaly', 'txn'];
@@ -57,13 +58,9 @@ export class RecordIndex {
   private start = new Float64Array(1024);
   private laneArr = new Uint8Array(1024);
   private dirArr = new Uint8Array(1024);
-  /** 1 for a transaction listed by default: there is no link layer to read it through (see rawView). */
+  /** 1 for a transaction listed by default: there is no link layer to read it through (see RawView). */
   private rawArr = new Uint8Array(1024);
-  /**
-   * Transactions are the thing to look at: the link stage did not run (one data line, other word
-   * widths), or found no frames (another device), until a frame shows up. decode's table does the same.
-   */
-  private rawView: boolean;
+  private readonly rawView: RawView;
   /**
    * Sparse series for the timeline strip: records per counted lane, and wire bytes of non-idle
    * frames per direction. A strip cell is two binary searches, however many records it covers.
@@ -104,7 +101,7 @@ export class RecordIndex {
 
   constructor(summaryOrInput: RecordSummary | string = 'capture') {
     this.summary = typeof summaryOrInput === 'string' ? newSummary(summaryOrInput, 'records') : summaryOrInput;
-    this.rawView = this.summary.link !== null;
+    this.rawView = new RawView(this.summary.link !== null);
   }
 
   get length(): number {
@@ -129,9 +126,8 @@ export class RecordIndex {
       if (r.endNs > this.maxEnd) this.maxEnd = r.endNs;
       const lane = LANE_CODE[laneOf(r)];
       this.laneArr[i] = lane;
-      if (r.kind === 'anomaly' && r.code === 'no-link-frames') this.rawView = true;
-      else if (r.kind === 'frame' || r.kind === 'link') this.rawView = false;
-      this.rawArr[i] = r.kind === 'txn' && this.rawView ? 1 : 0;
+      // Re-appended records keep their value (dropOldest moved it): the anomaly that set it may be gone.
+      if (!this.replaying) this.rawArr[i] = this.rawView.shows(r) ? 1 : 0;
       this.laneTotals[lane]++;
       const slot = countSlot[lane];
       if (slot >= 0) this.laneSeries[slot].add(i);
@@ -216,7 +212,7 @@ export class RecordIndex {
     s.firstNs = null;
     s.lastNs = null;
     s.durationNs = 0;
-    this.rawView = this.summary.link !== null;
+    this.rawArr.copyWithin(0, n, n + kept.length);
     this.replaying = true;
     try {
       this.append(kept);

@@ -69,6 +69,17 @@ describe('RecordIndex.dropOldest', () => {
     }
   });
 
+  it('keeps another device\'s transactions listed once the no-link-frames anomaly is dropped, old and new', () => {
+    const txn = (n: number): BuddyRecord => ({ kind: 'txn', txn: n, startNs: n * 1000, endNs: n * 1000 + 500, mosi: Uint8Array.of(0x9f), miso: Uint8Array.of(0xc2) });
+    const index = new RecordIndex('live');
+    index.append([{ kind: 'anomaly', code: 'no-link-frames', detail: 'x', startNs: 0, endNs: 500, txn: 0 }, txn(0), txn(1), txn(2)]);
+    assert.deepEqual([1, 2, 3].map((i) => index.hiddenByDefault(i)), [false, false, false]);
+    index.dropOldest(1);
+    assert.deepEqual([0, 1, 2].map((i) => index.hiddenByDefault(i)), [false, false, false], 'the kept transactions stay listed');
+    index.append([txn(3)]);
+    assert.equal(index.hiddenByDefault(3), false, 'and so do new ones');
+  });
+
   it('keeps appending after a drop (pairs and transactions of new records link up)', () => {
     const index = indexOf(demo.slice(0, 100));
     index.dropOldest(60);

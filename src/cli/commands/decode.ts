@@ -7,6 +7,7 @@ import { columnOf, Describer, directionArrow, isIdle, laneOf } from '../../link/
 import type { Lane } from '../../records/describe.ts';
 import { recordToJson } from '../../records/json.ts';
 import type { BuddyRecord } from '../../records/types.ts';
+import { RawView } from '../../records/raw-view.ts';
 import { failIfTruncated, INPUT_RULES, inputOptions, openInput, type InputArgs } from '../input-options.ts';
 import { checkOptions, OPTION } from '../option-schema.ts';
 import { paint, useColour, writeJsonLine } from '../output.ts';
@@ -31,10 +32,11 @@ const LANE_LABEL: Record<Lane, string> = {
  * Transactions are shown when the link layer has nothing to say about them: the link stage did not
  * run (one data line, other word widths), or no buddy frame has been found (another device).
  */
-function visible(r: BuddyRecord, args: DecodeArgs, rawView: boolean): boolean {
+function visible(r: BuddyRecord, args: DecodeArgs, rawView: RawView): boolean {
+  const raw = rawView.shows(r);
   if (args.anomalies) return r.kind === 'anomaly';
   if (args.all) return true;
-  if (r.kind === 'txn') return rawView;
+  if (r.kind === 'txn') return raw;
   return !isIdle(r);
 }
 
@@ -55,7 +57,7 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
     const progress = new Progress(args.input, args.input);
     const { opened, sum } = await openInput(args.input, args, progress);
     const describer = new Describer();
-    let rawView = opened.linkSkipped !== undefined;
+    const rawView = new RawView(opened.linkSkipped !== undefined);
     const flushEvery = 256;
     let lines: string[] = [];
     try {
@@ -68,8 +70,6 @@ export const decodeCommand: CommandModule<object, DecodeArgs> = {
             if (!args.anomalies || r.kind === 'anomaly') writeJsonLine(recordToJson(r));
             continue;
           }
-          if (r.kind === 'anomaly' && r.code === 'no-link-frames') rawView = true;
-          else if (r.kind === 'frame' || r.kind === 'link') rawView = false;
           if (!visible(r, args, rawView)) continue;
           const lane = laneOf(r);
           const time = captureTime(r.startNs).padStart(15);
